@@ -1,0 +1,38 @@
+package dev.newsstream.stream.boundary;
+
+import dev.newsstream.stream.control.StreamRegistry;
+import dev.newsstream.stream.control.StreamSession;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code GET /debug/streams}: what every open stream is doing, read from counters only. */
+@Path("debug/streams")
+@Produces(MediaType.APPLICATION_JSON)
+public class StreamsResource {
+
+    public record StreamView(String status, int sourcesCompleted, int totalSources, double durationSeconds,
+                             boolean clientConnected, long pendingFetches) {
+        static StreamView of(StreamSession s) {
+            return new StreamView(s.phase(), s.sourcesCompleted(), s.totalSources(),
+                    Math.round(s.age().toMillis() / 100.0) / 10.0, s.clientConnected(), s.pendingFetches());
+        }
+    }
+
+    public record StreamsView(int activeStreams, long totalStreamsCreated, Map<String, StreamView> streams) {
+    }
+
+    @Inject
+    StreamRegistry registry;
+
+    @GET
+    public StreamsView streams() {
+        Map<String, StreamView> streams = new TreeMap<>();
+        registry.sessions().forEach(s -> streams.put(s.id(), StreamView.of(s)));
+        return new StreamsView(streams.size(), registry.created(), streams);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.newsstream.stream.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The {@code newsstream.stream.*} knobs. */
+@ApplicationScoped
+public class StreamSettings {
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.max-active", defaultValue = "2000")
+    int maxActive;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.heartbeat", defaultValue = "1s")
+    Duration heartbeat;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.buffer", defaultValue = "1000")
+    int buffer;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.write-timeout", defaultValue = "10s")
+    Duration writeTimeout;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.retry", defaultValue = "3s")
+    Duration retry;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.articles-per-event", defaultValue = "20")
+    int articlesPerEvent;
+
+    public int maxActive() {
+        return maxActive;
+    }
+
+    public Duration heartbeat() {
+        return heartbeat;
+    }
+
+    public int buffer() {
+        return buffer;
+    }
+
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    public Duration retry() {
+        return retry;
+    }
+
+    public int articlesPerEvent() {
+        return articlesPerEvent;
+    }
+}

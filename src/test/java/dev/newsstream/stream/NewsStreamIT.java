@@ -1,0 +1,321 @@
+package dev.newsstream.stream;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.newsstream.testing.Deployments;
+import dev.newsstream.testing.FixtureFeedServer;
+import dev.newsstream.testing.Http;
+import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.SseConnection;
+import dev.newsstream.testing.SseConnection.Frame;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The stream core, proven from outside: the built WAR on Payara Micro, real HTTP, and a fixture feed
+ * server that serves good feeds, hostile ones, and feeds that never answer.
+ */
+@ExtendWith(ArquillianExtension.class)
+class NewsStreamIT {
+
+    static final int MAX_ACTIVE = 25;
+    static FixtureFeedServer feeds;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        feeds = FixtureFeedServer.start();
+        SourcesJson sources = new SourcesJson()
+                .add("Alpha RSS", feeds.url("/rss/alpha.xml"), "valid")
+                .add("Beta Atom", feeds.url("/atom/beta.xml"), "valid")
+                .add("Gamma Gzip", feeds.url("/gzip/gamma.xml"), "valid")
+                .add("Redirected", feeds.url("/redirect/2"), "valid")
+                .addConsolidated("Merged", "valid", feeds.url("/rss/delta.xml"), feeds.url("/atom/epsilon.xml"))
+                .add("Never answers", feeds.url("/hang/bad"), "bad")
+                .add("Trickles", feeds.url("/trickle/bad"), "bad")
+                .add("Endless", feeds.url("/endless/bad"), "bad")
+                .add("Gzip bomb", feeds.url("/gzip-bomb.xml"), "bad")
+                .add("XXE", feeds.url("/xxe.xml"), "bad")
+                .add("Malformed", feeds.url("/malformed.xml"), "bad")
+                .add("HTML page", feeds.url("/html"), "bad")
+                .add("Missing", feeds.url("/status/404"), "bad")
+                .add("Broken server", feeds.url("/status/500"), "bad")
+                .add("Redirect loop", feeds.url("/redirect/9"), "bad")
+                .add("Refused", URI.create("http://127.0.0.1:1/feed.xml"), "bad");
+        for (int i = 1; i <= 5; i++) sources.add("Hang " + i, feeds.url("/hang/storm-" + i), "hang");
+        return Deployments.builtWar(Map.of(
+                "newsstream.sources", Deployments.sourcesFile("stream-it", sources.json()),
+                "newsstream.fetch.max-bytes", "1048576",
+                "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE)));
+    }
+
+    @AfterAll
+    static void stopFeeds() {
+        if (feeds != null) feeds.close();
+    }
+
+    @BeforeEach
+    void noStreamLeftFromAnotherTest() throws InterruptedException {
+        awaitActiveStreams(0, ofSeconds(15));
+    }
+
+    @Test
+    void validFeedsGiveStartingThenOneSourceCompletePerSourceThenComplete() throws Exception {
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=valid"))) {
+            assertEquals(200, stream.status());
+            assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+            String streamId = stream.headers().firstValue("X-Stream-ID").orElseThrow();
+
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(30));
+            Frame starting = frames.get(0);
+            assertEquals("starting", starting.event());
+            assertEquals(streamId, starting.json().getString("stream_id"));
+            assertTrue(starting.json().getInt("active_streams") >= 1);
+            assertNotNull(starting.retry(), "the first frame tells EventSource when to reconnect");
+
+            Map<String, JsonObject> bySource = new HashMap<>();
+            for (Frame f : frames.subList(1, frames.size() - 1)) {
+                assertEquals("source_complete", f.event(), f.data());
+                bySource.put(f.json().getString("source"), f.json());
+            }
+            assertEquals(List.of("Alpha RSS", "Beta Atom", "Gamma Gzip", "Merged", "Redirected"),
+                    bySource.keySet().stream().sorted().toList());
+
+            JsonObject alpha = bySource.get("Alpha RSS");
+            JsonObject stat = alpha.getJsonObject("source_stat");
+            assertEquals("success", stat.getString("status"), stat.toString());
+            assertEquals(5, stat.getInt("article_count"));
+            assertEquals("valid", stat.getString("category"));
+            JsonArray articles = alpha.getJsonArray("articles");
+            assertEquals(5, articles.size());
+            JsonObject newest = articles.getJsonObject(0);
+            assertEquals("alpha story 1", newest.getString("title"));
+            assertEquals("Alpha RSS", newest.getString("source"));
+            assertEquals("valid", newest.getString("category"));
+            assertTrue(newest.getString("published").endsWith("Z"), newest.toString());
+            assertFalse(newest.getString("description").contains("<"), "descriptions are plain text");
+
+            assertEquals(3, bySource.get("Beta Atom").getJsonObject("source_stat").getInt("article_count"));
+            assertEquals(5, bySource.get("Gamma Gzip").getJsonObject("source_stat").getInt("article_count"));
+            assertEquals(5, bySource.get("Redirected").getJsonObject("source_stat").getInt("article_count"));
+            assertEquals(8, bySource.get("Merged").getJsonObject("source_stat").getInt("article_count"),
+                    "a consolidated source merges the articles of all its URLs");
+            JsonObject lastProgress = frames.get(frames.size() - 2).json().getJsonObject("progress");
+            assertEquals(5, lastProgress.getInt("completed"));
+            assertEquals(100.0, lastProgress.getJsonNumber("percentage").doubleValue());
+
+            JsonObject complete = frames.get(frames.size() - 1).json();
+            assertEquals(streamId, complete.getString("stream_id"));
+            assertEquals(5, complete.getInt("successful_sources"));
+            assertEquals(0, complete.getInt("failed_sources"));
+            assertEquals(5 + 3 + 5 + 5 + 8, complete.getInt("total_articles"));
+            assertTrue(complete.containsKey("duration_ms"));
+
+            for (Frame f : frames) {
+                assertEquals(f.event(), f.json().getString("status"), "event name and status agree");
+                assertNotNull(f.id(), "every frame carries an id");
+            }
+            assertTrue(stream.awaitEnd(ofSeconds(5)), "the server ends the stream after complete");
+        }
+    }
+
+    @Test
+    void everyHostileFeedEndsInAClearErrorWithinTheDeadlineAndTheStreamCompletes() throws Exception {
+        long started = System.nanoTime();
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=bad"))) {
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(45));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(ofSeconds(35)) < 0, "bounded by the 20 s fetch deadline, took " + took);
+
+            Map<String, JsonObject> stats = new HashMap<>();
+            frames.stream().filter(f -> "source_complete".equals(f.event()))
+                    .forEach(f -> stats.put(f.json().getString("source"), f.json().getJsonObject("source_stat")));
+            assertEquals(11, stats.size(), stats.keySet().toString());
+            assertError(stats, "Never answers", "timed out after 20 s");
+            assertError(stats, "Trickles", "timed out after 20 s");
+            assertError(stats, "Endless", "response larger than 1 MiB");
+            assertError(stats, "Gzip bomb", "response larger than 1 MiB");
+            assertError(stats, "XXE", "DOCTYPE");
+            assertError(stats, "Malformed", "");
+            assertError(stats, "HTML page", "");
+            assertError(stats, "Missing", "HTTP 404");
+            assertError(stats, "Broken server", "HTTP 500");
+            assertError(stats, "Redirect loop", "too many redirects");
+            assertError(stats, "Refused", "connection refused");
+            assertEquals(0, feeds.requestCount("/xxe-secret"), "the external entity was never fetched");
+
+            JsonObject complete = frames.get(frames.size() - 1).json();
+            assertEquals(11, complete.getInt("failed_sources"));
+            assertEquals(0, complete.getInt("successful_sources"));
+        }
+        assertTrue(feeds.awaitNoOpenConnections("/", ofSeconds(5)), "every connection closed after the stream");
+    }
+
+    private static void assertError(Map<String, JsonObject> stats, String source, String expected) {
+        JsonObject stat = stats.get(source);
+        assertNotNull(stat, source + " has no source_complete");
+        assertEquals("error", stat.getString("status"), source + ": " + stat);
+        String message = stat.getString("error_message");
+        assertFalse(message.isBlank(), source + " has an empty error message");
+        assertTrue(message.contains(expected), source + ": '" + message + "' should contain '" + expected + "'");
+        assertEquals(0, stat.getInt("article_count"));
+    }
+
+    @Test
+    void abortedStreamsCloseEveryUpstreamConnectionWhileTheServerKeepsAnswering() throws Exception {
+        AtomicBoolean storming = new AtomicBoolean(true);
+        AtomicReference<String> slowAnswer = new AtomicReference<>();
+        Thread prober = new Thread(() -> {
+            while (storming.get()) {
+                for (String path : List.of("/", "/health")) {
+                    long t = System.nanoTime();
+                    int status = Http.get(uri(path), "application/json", ofSeconds(5)).statusCode();
+                    long ms = (System.nanoTime() - t) / 1_000_000;
+                    if (status != 200 || ms > 2000) slowAnswer.compareAndSet(null, path + " -> " + status + " in " + ms + " ms");
+                }
+            }
+        }, "prober");
+        prober.start();
+
+        List<SseConnection> streams = new ArrayList<>();
+        for (int i = 0; i < 20; i++) streams.add(SseConnection.open(uri("/news/stream?category=hang")));
+        for (SseConnection s : streams) assertEquals("starting", s.nextEvent(ofSeconds(10)).event());
+        assertTrue(waitFor(() -> feeds.openConnections("/hang/storm") == 100, ofSeconds(10)),
+                "every stream fetches its 5 sources: " + feeds.openConnections("/hang/storm"));
+
+        streams.forEach(SseConnection::abort);
+        long aborted = System.nanoTime();
+        assertTimeoutPreemptively(ofSeconds(2), () -> assertEquals(200, Http.get(uri("/health")).statusCode()));
+
+        assertTrue(feeds.awaitNoOpenConnections("/hang/storm", ofSeconds(10)),
+                () -> "still open: " + feeds.openConnections("/hang/storm"));
+        Duration closedAfter = Duration.ofNanos(System.nanoTime() - aborted);
+        assertTrue(closedAfter.compareTo(ofSeconds(15)) < 0, "closed by cancellation, not by the 20 s deadline");
+        awaitActiveStreams(0, ofSeconds(5));
+        storming.set(false);
+        prober.join(10_000);
+        assertNull(slowAnswer.get(), "/ and /health answered within 2 s throughout");
+    }
+
+    @Test
+    void streamsOverTheCapGetOneErrorFrameWithARetryHint() throws Exception {
+        List<SseConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_ACTIVE; i++) held.add(SseConnection.open(uri("/news/stream?category=hang")));
+            for (SseConnection s : held) assertEquals("starting", s.nextEvent(ofSeconds(10)).event());
+            try (SseConnection rejected = SseConnection.open(uri("/news/stream?category=hang"))) {
+                assertEquals(200, rejected.status());
+                Frame error = rejected.nextEvent(ofSeconds(5));
+                assertNotNull(error);
+                assertEquals("error", error.event());
+                assertEquals("error", error.json().getString("status"));
+                assertEquals("Too many active streams (" + MAX_ACTIVE + "). Please try again later.",
+                        error.json().getString("message"));
+                assertNotNull(error.retry());
+                assertTrue(rejected.awaitEnd(ofSeconds(5)), "the rejected stream is closed");
+            }
+        } finally {
+            held.forEach(SseConnection::abort);
+        }
+        awaitActiveStreams(0, ofSeconds(15));
+    }
+
+    @Test
+    void debugStreamsShowsARunningStream() throws Exception {
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=hang"))) {
+            String id = stream.headers().firstValue("X-Stream-ID").orElseThrow();
+            stream.nextEvent(ofSeconds(10));
+            JsonObject debug = Http.getJson(uri("/debug/streams"));
+            assertEquals(1, debug.getInt("active_streams"));
+            assertTrue(debug.getJsonNumber("total_streams_created").longValue() >= 1);
+            JsonObject view = debug.getJsonObject("streams").getJsonObject(id);
+            assertNotNull(view, debug.toString());
+            assertEquals(5, view.getInt("total_sources"));
+            assertEquals(0, view.getInt("sources_completed"));
+            assertTrue(view.getBoolean("client_connected"));
+            assertTrue(view.getInt("pending_fetches") > 0, view.toString());
+        }
+    }
+
+    @Test
+    void anUnknownCategoryIsAnEmptyStreamNotAnError() throws Exception {
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=nothing-here"))) {
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(10));
+            assertEquals(List.of("starting", "complete"), frames.stream().map(Frame::event).toList());
+            assertEquals(0, frames.get(1).json().getInt("total_articles"));
+        }
+    }
+
+    @Test
+    void aBadFlagIsA400InJson() {
+        HttpResponse<String> response = Http.get(uri("/news/stream?use_cache=perhaps"), "text/event-stream", ofSeconds(5));
+        assertEquals(400, response.statusCode());
+        assertTrue(Http.json(response).getString("detail").contains("perhaps"), response.body());
+    }
+
+    @Test
+    void sourcesAndCategoriesListTheConfiguredFile() {
+        JsonArray sources = Http.jsonAny(Http.get(uri("/news/sources"))).asJsonArray();
+        assertEquals(21, sources.size());
+        JsonObject merged = sources.stream().map(v -> v.asJsonObject())
+                .filter(o -> o.getString("name").equals("Merged")).findFirst().orElseThrow();
+        assertEquals(feeds.url("/rss/delta.xml").toString(), merged.getString("url"));
+        assertEquals("valid", merged.getString("category"));
+        JsonObject categories = Http.getJson(uri("/news/categories"));
+        assertEquals("[\"bad\",\"hang\",\"valid\"]", categories.getJsonArray("categories").toString());
+    }
+
+    @Test
+    void healthEndpointsAnswerUp() {
+        for (String path : List.of("/health", "/health/live", "/health/ready", "/health/started")) {
+            HttpResponse<String> response = Http.get(uri(path));
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+            assertEquals("UP", Http.json(response).getString("status"), path);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+
+    private void awaitActiveStreams(int expected, Duration timeout) throws InterruptedException {
+        boolean reached = waitFor(() -> Http.getJson(uri("/debug/streams")).getInt("active_streams") == expected, timeout);
+        assertTrue(reached, "active streams should reach " + expected + ": " + Http.getJson(uri("/debug/streams")));
+    }
+
+    static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
+}

@@ -205,12 +205,15 @@ class NewsStreamIT {
         prober.start();
 
         List<SseConnection> streams = new ArrayList<>();
-        for (int i = 0; i < 20; i++) streams.add(SseConnection.open(uri("/news/stream?category=hang")));
-        for (SseConnection s : streams) assertEquals("starting", s.nextEvent(ofSeconds(10)).event());
-        assertTrue(waitFor(() -> feeds.openConnections("/hang/storm") == 100, ofSeconds(10)),
-                "every stream fetches its 5 sources: " + feeds.openConnections("/hang/storm"));
-
-        streams.forEach(SseConnection::abort);
+        try {
+            for (int i = 0; i < 20; i++) streams.add(SseConnection.open(uri("/news/stream?category=hang")));
+            for (SseConnection s : streams) assertEquals("starting", s.nextEvent(ofSeconds(10)).event());
+            // 100 fetches, but server-config's feed pool runs 64 at a time: the rest wait in its queue
+            assertTrue(waitFor(() -> feeds.openConnections("/hang/storm") >= 60, ofSeconds(10)),
+                    "the streams' fetches reach the feed server: " + feeds.openConnections("/hang/storm"));
+        } finally {
+            streams.forEach(SseConnection::abort);
+        }
         long aborted = System.nanoTime();
         assertTimeoutPreemptively(ofSeconds(2), () -> assertEquals(200, Http.get(uri("/health")).statusCode()));
 
@@ -222,6 +225,7 @@ class NewsStreamIT {
         storming.set(false);
         prober.join(10_000);
         assertNull(slowAnswer.get(), "/ and /health answered within 2 s throughout");
+        System.out.printf("storm: upstream connections closed %d ms after the last abort%n", closedAfter.toMillis());
     }
 
     @Test

@@ -70,9 +70,12 @@ class NewsStreamIT {
                 .add("Redirect loop", feeds.url("/redirect/9"), "bad")
                 .add("Refused", URI.create("http://127.0.0.1:1/feed.xml"), "bad");
         for (int i = 1; i <= 5; i++) sources.add("Hang " + i, feeds.url("/hang/storm-" + i), "hang");
+        sources.add("Shared hang", feeds.url("/hang/shared"), "shared-hang");
+        sources.add("Never fetched", feeds.url("/rss/idle.xml"), "idle");
         return Deployments.builtWar(Map.of(
                 "newsstream.sources", Deployments.sourcesFile("stream-it", sources.json()),
                 "newsstream.fetch.max-bytes", "1048576",
+                "newsstream.ingest.enabled", "false", // no background fetch may hold the hanging feeds open
                 "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE)));
     }
 
@@ -208,9 +211,9 @@ class NewsStreamIT {
         try {
             for (int i = 0; i < 20; i++) streams.add(SseConnection.open(uri("/news/stream?category=hang")));
             for (SseConnection s : streams) assertEquals("starting", s.nextEvent(ofSeconds(10)).event());
-            // 100 fetches, but server-config's feed pool runs 64 at a time: the rest wait in its queue
-            assertTrue(waitFor(() -> feeds.openConnections("/hang/storm") >= 60, ofSeconds(10)),
-                    "the streams' fetches reach the feed server: " + feeds.openConnections("/hang/storm"));
+            // 20 streams want the same 5 sources: they share 5 fetches
+            assertTrue(waitFor(() -> feeds.openConnections("/hang/storm") == 5, ofSeconds(10)),
+                    "one fetch per source: " + feeds.openConnections("/hang/storm"));
         } finally {
             streams.forEach(SseConnection::abort);
         }
@@ -287,13 +290,37 @@ class NewsStreamIT {
     @Test
     void sourcesAndCategoriesListTheConfiguredFile() {
         JsonArray sources = Http.jsonAny(Http.get(uri("/news/sources"))).asJsonArray();
-        assertEquals(21, sources.size());
+        assertEquals(23, sources.size());
         JsonObject merged = sources.stream().map(v -> v.asJsonObject())
                 .filter(o -> o.getString("name").equals("Merged")).findFirst().orElseThrow();
         assertEquals(feeds.url("/rss/delta.xml").toString(), merged.getString("url"));
         assertEquals("valid", merged.getString("category"));
         JsonObject categories = Http.getJson(uri("/news/categories"));
-        assertEquals("[\"bad\",\"hang\",\"valid\"]", categories.getJsonArray("categories").toString());
+        assertEquals("[\"bad\",\"hang\",\"idle\",\"shared-hang\",\"valid\"]",
+                categories.getJsonArray("categories").toString());
+        JsonObject idle = Http.getJson(uri("/news/sources/stats")).getJsonArray("sources").stream()
+                .map(v -> v.asJsonObject()).filter(o -> o.getString("name").equals("Never fetched")).findFirst().orElseThrow();
+        assertEquals("pending", idle.getString("status"), "a source never fetched is pending");
+    }
+
+    @Test
+    void oneClientLeavingKeepsTheSharedFetchButTheLastOneLeavingClosesIt() throws Exception {
+        try (SseConnection first = SseConnection.open(uri("/news/stream?category=shared-hang"));
+             SseConnection second = SseConnection.open(uri("/news/stream?category=shared-hang"))) {
+            assertEquals("starting", first.nextEvent(ofSeconds(10)).event());
+            assertEquals("starting", second.nextEvent(ofSeconds(10)).event());
+            assertTrue(waitFor(() -> feeds.openConnections("/hang/shared") == 1, ofSeconds(5)), "one shared fetch");
+
+            first.abort();
+            awaitActiveStreams(1, ofSeconds(10)); // the server noticed the first client left
+            Thread.sleep(1000);
+            assertEquals(1, feeds.openConnections("/hang/shared"), "the second client still waits for it");
+            assertEquals(1, feeds.requestCount("/hang/shared"));
+
+            second.abort();
+            assertTrue(feeds.awaitNoOpenConnections("/hang/shared", ofSeconds(10)),
+                    "nobody waits any more: the fetch is cancelled and its connection closed");
+        }
     }
 
     @Test

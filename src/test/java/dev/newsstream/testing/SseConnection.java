@@ -58,8 +58,17 @@ public final class SseConnection implements AutoCloseable {
         return open(uri, Map.of());
     }
 
+    public static SseConnection post(URI uri) {
+        return connect(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()), Map.of());
+    }
+
     public static SseConnection open(URI uri, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        return connect(HttpRequest.newBuilder(uri).GET(), headers);
+    }
+
+    private static SseConnection connect(HttpRequest.Builder request, Map<String, String> headers) {
+        request.header("Accept", "text/event-stream");
+        URI uri = request.build().uri();
         headers.forEach(request::header);
         try {
             return new SseConnection(CLIENT.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())

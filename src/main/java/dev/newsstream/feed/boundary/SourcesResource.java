@@ -3,22 +3,25 @@ package dev.newsstream.feed.boundary;
 import dev.newsstream.feed.control.SourceCatalog;
 import dev.newsstream.feed.entity.Source;
 import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
-/** {@code GET /news/sources} and {@code GET /news/categories}: the configured sources as the original app listed them. */
-@Path("news")
+/** {@code GET /sources}: the configured sources in the original app's listing shape. */
+@Path("sources")
 @Produces(MediaType.APPLICATION_JSON)
 public class SourcesResource {
 
-    public record SourceView(String name, String url, String category, String country, String fundingType,
-                             String biasRating) {
-        static SourceView of(Source s) {
-            return new SourceView(s.name(), s.firstUrl().toString(), s.category(), s.country(), s.fundingType(),
+    /** {@code url} is a string, or the list of URLs of a consolidated source, as in the sources file. */
+    public record SourceListing(String name, Object url, @JsonbProperty("rssUrl") String rssUrl, String category,
+                                String country, String fundingType, String biasRating) {
+        static SourceListing of(Source s) {
+            Object url = s.urls().size() == 1 ? s.firstUrl().toString() : s.urls().stream().map(URI::toString).toList();
+            return new SourceListing(s.name(), url, s.firstUrl().toString(), s.category(), s.country(), s.fundingType(),
                     s.biasRating());
         }
     }
@@ -27,14 +30,7 @@ public class SourcesResource {
     SourceCatalog catalog;
 
     @GET
-    @Path("sources")
-    public List<SourceView> sources() {
-        return catalog.all().stream().map(SourceView::of).toList();
-    }
-
-    @GET
-    @Path("categories")
-    public Map<String, List<String>> categories() {
-        return Map.of("categories", catalog.categories());
+    public List<SourceListing> sources() {
+        return catalog.all().stream().map(SourceListing::of).toList();
     }
 }

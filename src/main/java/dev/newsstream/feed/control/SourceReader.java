@@ -5,22 +5,28 @@ import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.FetchOutcome;
 import dev.newsstream.feed.entity.ParsedFeed;
 import dev.newsstream.feed.entity.Source;
-import dev.newsstream.feed.entity.SourceResult;
+import dev.newsstream.feed.entity.SourceFetch;
 import dev.newsstream.feed.entity.SourceStat;
+import dev.newsstream.feed.entity.UrlReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Reads one source: fetches each of its URLs, parses what came back and sums it up as a
- * {@code source_stat}. Blocks at most one fetch deadline per URL and answers an interrupt at once.
+ * Reads one source: fetches each of its URLs (conditionally, when validators are known), parses what
+ * came back and sums it up as a {@code source_stat}. Blocks at most one fetch deadline per URL and
+ * answers an interrupt at once.
  */
 @ApplicationScoped
 public class SourceReader {
+
+    static final int SAMPLE_SIZE = 10;
 
     @Inject
     FeedFetcher fetcher;
@@ -28,39 +34,62 @@ public class SourceReader {
     @Inject
     FeedParser parser;
 
-    public SourceResult read(Source source) throws InterruptedException {
+    public SourceFetch read(Source source, Function<URI, ConditionalHeaders> validators) throws InterruptedException {
         long started = System.nanoTime();
         Instant checkedAt = Instant.now();
         List<Article> articles = new ArrayList<>();
+        List<UrlReport> reports = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<Article> sample = new ArrayList<>();
+        Duration retryAfter = null;
         boolean several = source.urls().size() > 1;
+        int notModified = 0;
         for (URI url : source.urls()) {
             String prefix = several ? url + ": " : "";
-            FetchOutcome outcome = fetcher.fetch(url, ConditionalHeaders.NONE);
+            FetchOutcome outcome = fetcher.fetch(url, validators.apply(url));
             if (outcome.failed()) {
                 errors.add(prefix + outcome.error());
+                if (outcome.retryAfter() != null) retryAfter = outcome.retryAfter();
+                reports.add(report(outcome, null, List.of(), outcome.error()));
+                continue;
+            }
+            if (outcome.kind() == FetchOutcome.Kind.NOT_MODIFIED) {
+                notModified++;
+                reports.add(report(outcome, null, List.of(), null));
                 continue;
             }
             try {
                 ParsedFeed feed = parser.parse(outcome.body(), outcome.contentType(), outcome.url(), source, checkedAt);
                 articles.addAll(feed.articles());
+                feed.articles().stream().limit(SAMPLE_SIZE - sample.size()).forEach(sample::add);
                 feed.problems().forEach(p -> warnings.add(prefix + p));
+                reports.add(report(outcome, feed, feed.problems(), null));
             } catch (FeedParseException e) {
                 errors.add(prefix + e.getMessage());
+                reports.add(new UrlReport(outcome.url().toString(), "PARSE_FAILED", outcome.httpStatus(), outcome.etag(),
+                        outcome.lastModified(), null, null, 0, List.of(), e.getMessage(), FetchOutcome.FailureReason.PARSE));
             }
         }
         articles.sort(Comparator.comparing(Article::published).reversed());
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new SourceResult(source, articles, stat(source, articles.size(), errors, warnings, checkedAt, seconds));
+        SourceStat stat = stat(source, articles.size(), notModified > 0, errors, warnings, checkedAt, seconds);
+        return new SourceFetch(source, articles, stat, reports, sample, retryAfter);
+    }
+
+    private static UrlReport report(FetchOutcome outcome, ParsedFeed feed, List<String> problems, String error) {
+        return new UrlReport(outcome.url().toString(), outcome.kind().name(), outcome.httpStatus(), outcome.etag(),
+                outcome.lastModified(), feed == null ? null : feed.title(), feed == null ? null : feed.link(),
+                feed == null ? 0 : feed.articles().size(), problems, error, outcome.reason());
     }
 
     /** A source is in error only when nothing could be read; a partial read is a warning. */
-    private static SourceStat stat(Source source, int count, List<String> errors, List<String> warnings,
-                                   Instant checkedAt, double seconds) {
+    private static SourceStat stat(Source source, int count, boolean someNotModified, List<String> errors,
+                                   List<String> warnings, Instant checkedAt, double seconds) {
         List<String> problems = new ArrayList<>(errors);
         problems.addAll(warnings);
-        FeedStatus status = !errors.isEmpty() && count == 0 ? FeedStatus.ERROR
+        boolean nothingRead = count == 0 && !someNotModified;
+        FeedStatus status = !errors.isEmpty() && nothingRead ? FeedStatus.ERROR
                 : problems.isEmpty() ? FeedStatus.SUCCESS : FeedStatus.WARNING;
         String message = problems.isEmpty() ? null : String.join("; ", problems);
         return SourceStat.of(source, status, count, message, checkedAt, seconds);

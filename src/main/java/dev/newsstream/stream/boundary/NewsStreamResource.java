@@ -33,6 +33,6 @@ public class NewsStreamResource {
         String id = registry.newStreamId();
         StreamHeaders.apply(response);
         response.setHeader("X-Stream-ID", id);
-        registry.open(id, catalog.inCategory(category), sink, sse);
+        registry.open(id, catalog.inCategory(category), useCache.value(), sink, sse);
     }
 }

@@ -1,7 +1,11 @@
 package dev.newsstream.stream.control;
 
 import dev.newsstream.JsonFormat;
-import dev.newsstream.feed.control.SourceReader;
+import dev.newsstream.ingest.control.FetchCoordinator;
+import dev.newsstream.ingest.control.IngestSettings;
+import dev.newsstream.ops.control.NewsMetrics;
+import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.CacheSnapshot;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.stream.entity.StreamEvent;
 import jakarta.annotation.PostConstruct;
@@ -41,10 +45,16 @@ public class StreamRegistry {
     StreamSettings settings;
 
     @Inject
-    SourceReader reader;
+    FetchCoordinator coordinator;
 
-    @Resource(lookup = "concurrent/newsstream/feeds")
-    ManagedExecutorService feeds;
+    @Inject
+    ArticleStore store;
+
+    @Inject
+    IngestSettings ingest;
+
+    @Inject
+    NewsMetrics metrics;
 
     @Resource(lookup = "concurrent/newsstream/writers")
     ManagedExecutorService writers;
@@ -53,12 +63,14 @@ public class StreamRegistry {
     ManagedScheduledExecutorService scheduler;
 
     private final Map<String, StreamSession> active = new ConcurrentHashMap<>();
+    private final Map<String, SseChannel> otherChannels = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
     private final AtomicLong cancelledFetches = new AtomicLong();
     private ScheduledFuture<?> ticker;
+    private volatile long lastTickNanos = System.nanoTime();
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object start) {
         // observing start-up creates the bean, and so starts the heartbeat ticker, before the first stream
@@ -68,25 +80,39 @@ public class StreamRegistry {
     void startTicker() {
         long every = Math.max(50, settings.heartbeat().toMillis());
         ticker = scheduler.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+        metrics.gauge("newsstream_streams_active", "Streams open now", this::activeCount);
     }
 
     @PreDestroy
     void stop() {
         if (ticker != null) ticker.cancel(false);
-        active.values().forEach(s -> s.close("server shutting down"));
+        active.values().forEach(s -> s.channel().close("server shutting down"));
+        otherChannels.values().forEach(c -> c.close("server shutting down"));
     }
 
     /** Opens a stream over these sources, or answers with the cap's error frame. Never blocks. */
-    public void open(String id, List<Source> sources, SseEventSink sink, Sse sse) {
+    public void open(String id, List<Source> sources, boolean useCache, SseEventSink sink, Sse sse) {
         if (!admit()) {
             rejected.incrementAndGet();
+            metrics.streamRejected();
             reject(sink, sse);
             return;
         }
         created.incrementAndGet();
-        StreamSession session = new StreamSession(id, sink, sse, sources, settings, writers, this::closed);
+        metrics.streamOpened();
+        StreamSession session = new StreamSession(id, sources, settings,
+                (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, onClose), this::closed);
         active.put(id, session);
-        session.start(admitted.get(), feeds, reader::read);
+        CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
+        boolean cached = !cache.articles().isEmpty();
+        if (cached) session.sendInitial(new StreamEvent.Initial(id, cache.articles(), cache.stats(), cache.ageSeconds()));
+        session.sendStarting(admitted.get(), !cached);
+        if (useCache && cache.fresh()) {
+            session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
+                    cache.ageSeconds());
+        } else {
+            session.fetchAll(coordinator::fetch);
+        }
     }
 
     public String newStreamId() {
@@ -127,19 +153,47 @@ public class StreamRegistry {
     private void closed(StreamSession session, String reason, int cancelled) {
         if (active.remove(session.id()) != null) admitted.decrementAndGet();
         cancelledFetches.addAndGet(cancelled);
-        if (reason.startsWith("client")) disconnects.incrementAndGet();
+        metrics.streamClosed(reason);
+        metrics.futuresCancelled(cancelled);
+        if (reason.startsWith("client")) {
+            disconnects.incrementAndGet();
+            metrics.disconnectDetected();
+        }
         LOG.fine(() -> "Stream " + session.id() + " closed: " + reason + " (" + cancelled + " fetches cancelled)");
     }
 
     private void tick() {
-        long now = System.nanoTime();
-        for (StreamSession session : active.values()) {
-            try {
-                session.heartbeat(now);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Heartbeat of stream " + session.id() + " failed", e);
-            }
+        lastTickNanos = System.nanoTime();
+        long now = lastTickNanos;
+        for (StreamSession session : active.values()) heartbeat(session.id(), session.channel(), now);
+        for (Map.Entry<String, SseChannel> other : otherChannels.entrySet()) heartbeat(other.getKey(), other.getValue(), now);
+    }
+
+    private static void heartbeat(String id, SseChannel channel, long now) {
+        try {
+            channel.heartbeat(now);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Heartbeat of stream " + id + " failed", e);
         }
+    }
+
+    /** A channel that is not a news stream (e.g. a refresh's progress) but must be kept warm and watched too. */
+    public SseChannel openChannel(String id, SseEventSink sink, Sse sse, java.util.function.Consumer<String> onClose) {
+        SseChannel channel = new SseChannel(id, sink, sse, settings, writers, reason -> {
+            otherChannels.remove(id);
+            onClose.accept(reason);
+        });
+        otherChannels.put(id, channel);
+        return channel;
+    }
+
+    /** How long ago the heartbeat ticker last ran: a stalled scheduler shows here. */
+    public java.time.Duration sinceLastTick() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastTickNanos);
+    }
+
+    public int maxActive() {
+        return settings.maxActive();
     }
 
     public int activeCount() {

@@ -33,6 +33,14 @@ public class StreamSettings {
     @ConfigProperty(name = "newsstream.stream.articles-per-event", defaultValue = "20")
     int articlesPerEvent;
 
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.initial-articles", defaultValue = "200")
+    int initialArticles;
+
+    public int initialArticles() {
+        return initialArticles;
+    }
+
     public int maxActive() {
         return maxActive;
     }

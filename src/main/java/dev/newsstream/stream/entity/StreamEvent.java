@@ -34,11 +34,23 @@ public sealed interface StreamEvent {
         }
     }
 
+    /** {@code cache_age_seconds} is set only when the stream was answered from a fresh cache. */
     record Complete(String status, String streamId, String message, int totalArticles, int successfulSources,
-                    int failedSources, Progress progress, Instant timestamp, long durationMs) implements StreamEvent {
+                    int failedSources, Progress progress, Instant timestamp, long durationMs, Double cacheAgeSeconds)
+            implements StreamEvent {
         public Complete(String streamId, String message, int totalArticles, int successful, int failed,
-                        Progress progress, long durationMs) {
-            this("complete", streamId, message, totalArticles, successful, failed, progress, Instant.now(), durationMs);
+                        Progress progress, long durationMs, Double cacheAgeSeconds) {
+            this("complete", streamId, message, totalArticles, successful, failed, progress, Instant.now(), durationMs,
+                    cacheAgeSeconds);
+        }
+    }
+
+    /** What the cache already holds for the stream's category, sent before anything is fetched. */
+    record Initial(String status, String streamId, List<Article> articles, List<SourceStat> sourceStats,
+                   Double cacheAgeSeconds, String message, Instant timestamp) implements StreamEvent {
+        public Initial(String streamId, List<Article> articles, List<SourceStat> stats, Double cacheAgeSeconds) {
+            this("initial", streamId, articles, stats, cacheAgeSeconds,
+                    articles.size() + " cached articles", Instant.now());
         }
     }
 

@@ -1,0 +1,170 @@
+package dev.newsstream.ingest.control;
+
+import dev.newsstream.feed.control.ConditionalHeaders;
+import dev.newsstream.feed.control.SourceReader;
+import dev.newsstream.feed.entity.Article;
+import dev.newsstream.feed.entity.Source;
+import dev.newsstream.feed.entity.SourceFetch;
+import dev.newsstream.feed.entity.SourceResult;
+import dev.newsstream.feed.entity.SourceStat;
+import dev.newsstream.feed.entity.UrlReport;
+import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.SourceState;
+import dev.newsstream.ops.control.NewsMetrics;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * At most one fetch per source in flight, whoever asks: streams and the background refresh join the
+ * running {@link Flight} instead of starting another, and a source fetched successfully within
+ * {@code newsstream.fetch.min-interval} is answered from the cache. Each waiter holds its own ticket;
+ * cancelling a ticket leaves the flight, and a flight nobody waits for any more is cancelled with
+ * {@code cancel(true)}, which aborts its HTTP exchange. Results are written to the store once per fetch.
+ */
+@ApplicationScoped
+public class FetchCoordinator {
+
+    @Inject
+    SourceReader reader;
+
+    @Inject
+    ArticleStore store;
+
+    @Inject
+    IngestSettings settings;
+
+    @Resource(lookup = "concurrent/newsstream/feeds")
+    ManagedExecutorService feeds;
+
+    @Inject
+    NewsMetrics metrics;
+
+    @PostConstruct
+    void describe() {
+        metrics.gauge("newsstream_fetches_in_flight", "Source fetches running or queued now", flights::size);
+        metrics.gauge("newsstream_cache_articles", "Articles in the cache", store::count);
+    }
+
+    private final Map<String, Flight> flights = new ConcurrentHashMap<>();
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicLong sharedJoins = new AtomicLong();
+    private final AtomicLong answeredFromCache = new AtomicLong();
+
+    /** The source's next result for {@code waiter}; cancel the returned future to stop waiting. */
+    public CompletableFuture<SourceResult> fetch(Source source, String waiter) {
+        SourceState state = store.state(source);
+        if (state.lastSuccessAt() != null
+                && Duration.between(state.lastSuccessAt(), Instant.now()).compareTo(settings.minInterval()) < 0) {
+            answeredFromCache.incrementAndGet();
+            return CompletableFuture.completedFuture(resultFromStore(source, state.stat()));
+        }
+        while (true) {
+            Flight flight = flights.computeIfAbsent(source.name(), n -> new Flight(source));
+            Flight.Ticket ticket = flight.join(waiter);
+            if (ticket != null) {
+                if (flight.launch(feeds, () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
+                return ticket;
+            }
+            flights.remove(source.name(), flight); // it ended between lookup and join: start a fresh one
+        }
+    }
+
+    /** Like {@link #fetch} but also hands back the per-URL details, for {@code /debug/source}. */
+    public CompletableFuture<SourceFetch> fetchWithDetails(Source source, String waiter) {
+        while (true) {
+            Flight flight = flights.computeIfAbsent(source.name(), n -> new Flight(source));
+            Flight.Ticket ticket = flight.join(waiter);
+            if (ticket != null) {
+                if (flight.launch(feeds, () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
+                return ticket.thenApply(r -> flight.details());
+            }
+            flights.remove(source.name(), flight);
+        }
+    }
+
+    private void run(Flight flight) {
+        Source source = flight.source();
+        try {
+            metrics.fetchStarted();
+            SourceFetch fetch = reader.read(source, url -> store.validators(url));
+            count(fetch);
+            flight.finish(record(fetch), fetch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // nobody waits any more: the flight was abandoned
+            flight.fail(e);
+        } catch (RuntimeException e) {
+            flight.fail(e);
+        } finally {
+            flights.remove(source.name(), flight);
+        }
+    }
+
+    private void count(SourceFetch fetch) {
+        double seconds = fetch.stat().processingTimeSeconds();
+        for (UrlReport url : fetch.urls()) {
+            if (url.failureReason() == null) metrics.fetchSucceeded(seconds, url.notModified());
+            else metrics.fetchFailed(url.failureReason().name(), seconds);
+        }
+    }
+
+    /** Writes a fetch into the store (articles, validators, back-off state) and says what waiters get. */
+    private SourceResult record(SourceFetch fetch) {
+        Source source = fetch.source();
+        for (UrlReport url : fetch.urls()) {
+            if (url.failureReason() == null && (url.etag() != null || url.lastModified() != null)) {
+                store.rememberValidators(URI.create(url.url()), new ConditionalHeaders(url.etag(), url.lastModified()));
+            }
+        }
+        SourceState previous = store.state(source);
+        Instant now = Instant.now();
+        if (fetch.failed()) {
+            int failures = previous.consecutiveFailures() + 1;
+            Instant next = now.plus(settings.backoff(failures, fetch.retryAfter()));
+            store.recordState(source, new SourceState(fetch.stat(), failures, next, previous.lastSuccessAt()));
+            return new SourceResult(source, List.of(), fetch.stat());
+        }
+        store.put(source, fetch.articles());
+        List<Article> cached = store.articlesOf(source.name());
+        SourceStat stat = withCount(fetch.stat(), cached.size());
+        Instant next = fetch.retryAfter() == null ? null : now.plus(fetch.retryAfter());
+        store.recordState(source, new SourceState(stat, 0, next, now));
+        return new SourceResult(source, cached, stat);
+    }
+
+    private SourceResult resultFromStore(Source source, SourceStat stat) {
+        return new SourceResult(source, store.articlesOf(source.name()), stat);
+    }
+
+    private static SourceStat withCount(SourceStat s, int count) {
+        return new SourceStat(s.name(), s.url(), s.category(), s.country(), s.fundingType(), s.biasRating(), count,
+                s.status(), s.errorMessage(), s.lastChecked(), s.processingTimeSeconds());
+    }
+
+    public Collection<Flight> inFlight() {
+        return List.copyOf(flights.values());
+    }
+
+    public long fetchesStarted() {
+        return started.get();
+    }
+
+    public long sharedJoins() {
+        return sharedJoins.get();
+    }
+
+    public long answeredFromCache() {
+        return answeredFromCache.get();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.newsstream.ingest.control;
+
+import dev.newsstream.feed.entity.Source;
+import dev.newsstream.feed.entity.SourceFetch;
+import dev.newsstream.feed.entity.SourceResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One fetch of one source in flight and everyone waiting for it. It runs as one task on the feed
+ * executor; when the last waiter leaves before it ends, that task is cancelled with {@code cancel(true)}.
+ */
+public final class Flight {
+
+    /** One waiter's view of the flight; cancelling it means "I no longer wait", never "stop it for everyone". */
+    public final class Ticket extends CompletableFuture<SourceResult> {
+        private final String waiter;
+
+        private Ticket(String waiter) {
+            this.waiter = waiter;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) leave(waiter);
+            return cancelled;
+        }
+    }
+
+    private final Source source;
+    private final Instant createdAt = Instant.now();
+    private final Set<String> waiters = new LinkedHashSet<>();
+    private final CompletableFuture<SourceResult> outcome = new CompletableFuture<>();
+    private volatile Future<?> task;
+    private volatile Thread runner;
+    private volatile SourceFetch details;
+    private boolean launched;
+    private boolean over;
+
+    Flight(Source source) {
+        this.source = source;
+    }
+
+    /** A ticket for this waiter, or null if the flight has already ended (the caller then starts a new one). */
+    synchronized Ticket join(String waiter) {
+        if (over) return null;
+        waiters.add(waiter);
+        Ticket ticket = new Ticket(waiter);
+        outcome.whenComplete((result, error) -> {
+            if (error != null) ticket.completeExceptionally(error);
+            else ticket.complete(result);
+        });
+        return ticket;
+    }
+
+    /** Submits the fetch if nobody has yet; true if this call did. */
+    synchronized boolean launch(ExecutorService executor, Runnable work) {
+        if (launched || over) return false;
+        launched = true;
+        try {
+            task = executor.submit(() -> {
+                runner = Thread.currentThread();
+                try {
+                    work.run();
+                } finally {
+                    runner = null;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            over = true;
+            outcome.completeExceptionally(new RejectedExecutionException("server busy: the fetch queue is full", e));
+        }
+        return true;
+    }
+
+    private void leave(String waiter) {
+        Future<?> toCancel = null;
+        synchronized (this) {
+            waiters.remove(waiter);
+            if (waiters.isEmpty() && !over) {
+                over = true;
+                toCancel = task;
+            }
+        }
+        if (toCancel != null) {
+            toCancel.cancel(true); // interrupts HttpClient's wait: the exchange is aborted and its socket closed
+            outcome.completeExceptionally(new CancellationException("nobody waits for " + source.name() + " any more"));
+        }
+    }
+
+    void finish(SourceResult result, SourceFetch fetch) {
+        details = fetch;
+        synchronized (this) {
+            over = true;
+        }
+        outcome.complete(result);
+    }
+
+    void fail(Throwable error) {
+        synchronized (this) {
+            over = true;
+        }
+        outcome.completeExceptionally(error);
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    public synchronized List<String> waiters() {
+        return List.copyOf(waiters);
+    }
+
+    public Duration age() {
+        return Duration.between(createdAt, Instant.now());
+    }
+
+    /** The thread running the fetch right now, for stack traces of stuck fetches; null while queued. */
+    public Thread runner() {
+        return runner;
+    }
+
+    SourceFetch details() {
+        return details;
+    }
+}

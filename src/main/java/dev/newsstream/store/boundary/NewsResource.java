@@ -1,0 +1,121 @@
+package dev.newsstream.store.boundary;
+
+import dev.newsstream.feed.control.SourceCatalog;
+import dev.newsstream.feed.entity.Article;
+import dev.newsstream.feed.entity.Source;
+import dev.newsstream.feed.entity.SourceStat;
+import dev.newsstream.http.Problem;
+import dev.newsstream.http.QueryParams;
+import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.ArticleQuery;
+import dev.newsstream.store.entity.SourceState;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON side of {@code /news}: cached articles and what is known of every source. Memory only. */
+@Path("news")
+@Produces(MediaType.APPLICATION_JSON)
+public class NewsResource {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    public record NewsPage(List<Article> articles, int total, int limit, int offset) {
+    }
+
+    public record Selection(List<Article> articles, int total, List<String> sources) {
+    }
+
+    public record SourceView(String name, String url, String category, String country, String fundingType,
+                             String biasRating) {
+        static SourceView of(Source s) {
+            return new SourceView(s.name(), s.firstUrl().toString(), s.category(), s.country(), s.fundingType(),
+                    s.biasRating());
+        }
+    }
+
+    public record SourceStatsView(String name, String url, String category, String country, String fundingType,
+                                  String biasRating, int articleCount, String status, String errorMessage,
+                                  Instant lastChecked, double processingTimeSeconds, int consecutiveFailures,
+                                  Instant nextAttemptAt, Instant lastSuccessAt) {
+        public static SourceStatsView of(SourceState state) {
+            SourceStat s = state.stat();
+            return new SourceStatsView(s.name(), s.url(), s.category(), s.country(), s.fundingType(), s.biasRating(),
+                    s.articleCount(), s.status(), s.errorMessage(), s.lastChecked(), s.processingTimeSeconds(),
+                    state.consecutiveFailures(), state.nextAttemptAt(), state.lastSuccessAt());
+        }
+    }
+
+    public record SourcesStats(List<SourceStatsView> sources, int totalSources) {
+    }
+
+    @Inject
+    ArticleStore store;
+
+    @Inject
+    SourceCatalog catalog;
+
+    @GET
+    public NewsPage news(@QueryParam("category") String category, @QueryParam("source") String source,
+                         @QueryParam("q") String q, @QueryParam("since") String since,
+                         @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        ArticleQuery query = new ArticleQuery(QueryParams.text("category", category, 200),
+                QueryParams.text("source", source, 200), QueryParams.text("q", q, 200), QueryParams.instant("since", since));
+        int pageSize = QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int skip = QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE);
+        List<Article> all = store.query(query);
+        return new NewsPage(page(all, skip, pageSize), all.size(), pageSize, skip);
+    }
+
+    @GET
+    @Path("source/{name}")
+    public Selection bySource(@PathParam("name") String name, @QueryParam("limit") String limit,
+                              @QueryParam("offset") String offset) {
+        Source source = catalog.byName(name).orElseThrow(() -> Problem.notFound("Unknown source '" + name + "'"));
+        List<Article> all = store.articlesOf(source.name());
+        return new Selection(page(all, QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
+                QueryParams.intIn("limit", limit, MAX_LIMIT, 1, MAX_LIMIT)), all.size(), List.of(source.name()));
+    }
+
+    @GET
+    @Path("category/{name}")
+    public Selection byCategory(@PathParam("name") String name, @QueryParam("limit") String limit,
+                                @QueryParam("offset") String offset) {
+        List<Article> all = store.query(ArticleQuery.category(name));
+        List<String> sources = catalog.inCategory(name).stream().map(Source::name).toList();
+        return new Selection(page(all, QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
+                QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT)), all.size(), sources);
+    }
+
+    @GET
+    @Path("sources")
+    public List<SourceView> sources() {
+        return catalog.all().stream().map(SourceView::of).toList();
+    }
+
+    @GET
+    @Path("categories")
+    public Map<String, List<String>> categories() {
+        return Map.of("categories", catalog.categories());
+    }
+
+    @GET
+    @Path("sources/stats")
+    public SourcesStats stats() {
+        List<SourceStatsView> views = catalog.all().stream().map(s -> SourceStatsView.of(store.state(s))).toList();
+        return new SourcesStats(views, views.size());
+    }
+
+    private static List<Article> page(List<Article> all, int offset, int limit) {
+        if (offset >= all.size()) return List.of();
+        return List.copyOf(all.subList(offset, Math.min(all.size(), offset + limit)));
+    }
+}

@@ -1,0 +1,191 @@
+package dev.newsstream.stream.control;
+
+import dev.newsstream.JsonFormat;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The only writer of one SSE connection. Frames go into a bounded outbox that one writer task at a
+ * time drains on the writer executor, so producers (fetch tasks, the heartbeat ticker, the fan-out)
+ * never block on the client and never write concurrently. A failed or stalled write, a full outbox or
+ * a closed sink closes the channel; {@link #close} is idempotent and tells its owner exactly once.
+ */
+public final class SseChannel {
+
+    private static final Logger LOG = Logger.getLogger(SseChannel.class.getName());
+
+    private record Outgoing(OutboundSseEvent event, boolean last) {
+    }
+
+    private final String id;
+    private final SseEventSink sink;
+    private final Sse sse;
+    private final StreamSettings settings;
+    private final Executor writer;
+    private final Consumer<String> onClose;
+    private final BlockingQueue<Outgoing> outbox;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean sinkClosed = new AtomicBoolean();
+    private final AtomicLong eventIds = new AtomicLong();
+    private volatile long lastWriteNanos = System.nanoTime();
+    private volatile String closeReason;
+
+    public SseChannel(String id, SseEventSink sink, Sse sse, StreamSettings settings, Executor writer,
+                      Consumer<String> onClose) {
+        this.id = id;
+        this.sink = sink;
+        this.sse = sse;
+        this.settings = settings;
+        this.writer = writer;
+        this.onClose = onClose;
+        this.outbox = new ArrayBlockingQueue<>(Math.max(8, settings.buffer()));
+    }
+
+    /** Queues a JSON frame whose SSE event name is {@code name}; never blocks. */
+    public void send(String name, Object payload) {
+        enqueue(new Outgoing(frame(name, payload, false), false));
+    }
+
+    /** Like {@link #send} and also tells the browser how long to wait before reconnecting. */
+    public void sendWithRetryHint(String name, Object payload) {
+        enqueue(new Outgoing(frame(name, payload, true), false));
+    }
+
+    /** Queues the final frame: once it is written the connection is closed cleanly. */
+    public void sendLast(String name, Object payload) {
+        enqueue(new Outgoing(frame(name, payload, false), true));
+    }
+
+    /** Keeps the connection warm and finds clients that left: only a write reveals a vanished client. */
+    public void heartbeat(long nowNanos) {
+        if (closed.get()) return;
+        if (sink.isClosed()) {
+            close("client disconnected");
+            return;
+        }
+        if (nowNanos - lastWriteNanos >= settings.heartbeat().toNanos() * 8 / 10 && outbox.isEmpty()) {
+            enqueue(new Outgoing(sse.newEventBuilder().comment("heartbeat").build(), false));
+        }
+    }
+
+    private OutboundSseEvent frame(String name, Object payload, boolean retryHint) {
+        OutboundSseEvent.Builder builder = sse.newEventBuilder()
+                .name(name)
+                .id(String.valueOf(eventIds.incrementAndGet()))
+                .data(JsonFormat.toJson(payload));
+        if (retryHint) builder.reconnectDelay(settings.retry().toMillis());
+        return builder.build();
+    }
+
+    private void enqueue(Outgoing outgoing) {
+        if (closed.get()) return;
+        if (!outbox.offer(outgoing)) {
+            close("client too slow: " + outbox.size() + " frames waiting");
+            return;
+        }
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (!draining.compareAndSet(false, true)) return;
+        try {
+            writer.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            draining.set(false);
+            LOG.warning(() -> "Stream " + id + ": the writer executor is full; dropping the stream");
+            close("server overloaded: no writer available");
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                if (closed.get()) {
+                    closeSink();
+                    return;
+                }
+                Outgoing next = outbox.poll();
+                if (next == null) return;
+                if (!write(next.event())) {
+                    close("client disconnected");
+                    closeSink();
+                    return;
+                }
+                if (next.last()) {
+                    close("complete");
+                    closeSink();
+                    return;
+                }
+            }
+        } finally {
+            draining.set(false);
+            // a frame (or a close) that arrived after the last poll must not wait for the next one
+            if (closed.get() ? !sinkClosed.get() : !outbox.isEmpty()) scheduleDrain();
+        }
+    }
+
+    private boolean write(OutboundSseEvent event) {
+        if (sink.isClosed()) return false;
+        try {
+            sink.send(event).toCompletableFuture().get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            lastWriteNanos = System.nanoTime();
+            return true;
+        } catch (IllegalStateException | ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void closeSink() {
+        if (!sinkClosed.compareAndSet(false, true)) return;
+        try {
+            sink.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Stream " + id + ": closing the sink failed; the client is gone anyway", e);
+        }
+    }
+
+    /** Idempotent: the owner hears of it once; the writer closes the sink after any last frame. */
+    public void close(String reason) {
+        if (!closed.compareAndSet(false, true)) return;
+        closeReason = reason;
+        if (!"complete".equals(reason)) outbox.clear();
+        try {
+            onClose.accept(reason);
+        } finally {
+            scheduleDrain();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    public boolean clientConnected() {
+        return !closed.get() && !sink.isClosed();
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    public int queued() {
+        return outbox.size();
+    }
+}

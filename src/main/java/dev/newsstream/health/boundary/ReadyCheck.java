@@ -1,0 +1,82 @@
+package dev.newsstream.health.boundary;
+
+import dev.newsstream.feed.control.SourceCatalog;
+import dev.newsstream.ingest.control.IngestSettings;
+import dev.newsstream.ingest.control.Ingestion;
+import dev.newsstream.ops.control.ExecutorView;
+import dev.newsstream.ops.control.OpsSettings;
+import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.stream.control.StreamRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready to take traffic: sources loaded, something to show (the first refresh done or articles in the
+ * cache), the feed executor's queue below its saturation threshold and room under the stream cap.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadyCheck implements HealthCheck {
+
+    @Inject
+    SourceCatalog catalog;
+
+    @Inject
+    Ingestion ingestion;
+
+    @Inject
+    IngestSettings ingest;
+
+    @Inject
+    ArticleStore store;
+
+    @Inject
+    ExecutorView executor;
+
+    @Inject
+    StreamRegistry streams;
+
+    @Inject
+    OpsSettings settings;
+
+    @Override
+    public HealthCheckResponse call() {
+        ExecutorView.Figures figures = executor.figures();
+        int articles = store.count();
+        boolean warmedUp = !ingest.enabled() || ingestion.completedRuns() > 0 || articles > 0;
+        boolean queueOk = figures.queued() < settings.maxQueuedFetches();
+        boolean roomForStreams = streams.activeCount() < streams.maxActive();
+        List<String> reasons = new ArrayList<>();
+        if (!catalog.loaded()) reasons.add("sources not loaded");
+        if (!warmedUp) reasons.add("first refresh not done yet");
+        if (!queueOk) reasons.add("feed executor saturated: " + figures.queued() + " fetches queued");
+        if (!roomForStreams) reasons.add("stream cap reached");
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("ready")
+                .status(reasons.isEmpty())
+                .withData("sources", catalog.all().size())
+                .withData("cached_articles", articles)
+                .withData("refreshes_completed", ingestion.completedRuns())
+                .withData("active_streams", streams.activeCount())
+                .withData("max_active_streams", streams.maxActive())
+                .withData("pending_fetches", figures.inFlight())
+                .withData("queued_fetches", figures.queued())
+                .withData("max_queued_fetches", settings.maxQueuedFetches())
+                .withData("hung_fetches", figures.hung())
+                .withData("sources_failing", sourcesFailing());
+        ingestion.lastRun().ifPresent(run -> builder
+                .withData("last_refresh", run.finishedAt().toString())
+                .withData("last_refresh_seconds", String.valueOf(run.durationSeconds())));
+        if (!reasons.isEmpty()) builder.withData("reason", String.join("; ", reasons));
+        return builder.build();
+    }
+
+    private long sourcesFailing() {
+        return catalog.all().stream().filter(s -> store.state(s).consecutiveFailures() > 0).count();
+    }
+}

@@ -1,0 +1,629 @@
+/*
+ * newsstream page: one EventSource on news/stream?live=true, articles as cards, sources as a status list.
+ *
+ * Feed text is never trusted: every piece of it goes into the DOM through textContent or setAttribute,
+ * never innerHTML, and only absolute http(s) URLs ever reach an href or a src.
+ */
+(function () {
+    'use strict';
+
+    var MAX_ARTICLES = 1000;          // a tab left open on a live stream must not grow for ever
+    var RETRY_FIRST_MS = 5000;        // our own retries, when EventSource has given up (or was told to stop)
+    var RETRY_MAX_MS = 60000;
+    var NEW_BADGE_MS = 15000;         // how long a live article keeps its "New" badge
+    var TIME_REFRESH_MS = 30000;
+    var NO_DESCRIPTION = 'No description';
+    var STATES = ['connecting', 'live', 'reconnecting', 'error'];
+    var STATUS_ICONS = { pending: '\u2026', success: '\u2713', warning: '!', error: '\u2715' };
+
+    var el = {};
+    var stream = null;                // the current EventSource; frames from any other are ignored
+    var category = '';
+    var retryTimer = null;
+    var retryDelay = RETRY_FIRST_MS;
+    var records = [];                 // newest first: {key, time, haystack, node}
+    var byKey = new Map();
+    var sources = [];                 // GET news/sources, for listing a category's sources before they answer
+    var sourceRows = new Map();       // source name -> <li>
+    var lastKnownStats = new Map();   // from `initial`: what a cache-only `complete` leaves the list showing
+    var query = '';
+    var phase = 'idle';
+    var announceTimer = null;
+    var pendingAnnouncement = [];
+
+    // ------------------------------------------------------------------ small helpers
+
+    /** The URL as an absolute http(s) URL string, or null for anything else (javascript:, data:, relative...). */
+    function safeUrl(value) {
+        if (typeof value !== 'string' || value.trim() === '') return null;
+        var url;
+        try {
+            url = new URL(value.trim());
+        } catch (e) {
+            return null;
+        }
+        return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    }
+
+    function text(value) {
+        return typeof value === 'string' ? value : (value == null ? '' : String(value));
+    }
+
+    function make(tag, className, content) {
+        var node = document.createElement(tag);
+        if (className) node.className = className;
+        if (content != null) node.textContent = content;
+        return node;
+    }
+
+    function parse(event) {
+        try {
+            var data = JSON.parse(event.data);
+            return data && typeof data === 'object' ? data : null;
+        } catch (e) {
+            return null;
+        }
+    }
+
+    function plural(n, one, many) {
+        return n + ' ' + (n === 1 ? one : many);
+    }
+
+    /** "just now", "5 min ago", "3 h ago", "2 d ago", or a date for anything older than a week. */
+    function relativeTime(ms, now) {
+        var diff = now - ms;
+        var abs = Math.abs(diff);
+        var ago = function (n, unit) { return diff >= 0 ? n + ' ' + unit + ' ago' : 'in ' + n + ' ' + unit; };
+        if (abs < 60000) return 'just now';
+        if (abs < 3600000) return ago(Math.floor(abs / 60000), 'min');
+        if (abs < 86400000) return ago(Math.floor(abs / 3600000), 'h');
+        if (abs < 7 * 86400000) return ago(Math.floor(abs / 86400000), 'd');
+        var date = new Date(ms);
+        var options = { day: 'numeric', month: 'short' };
+        if (date.getFullYear() !== new Date(now).getFullYear()) options.year = 'numeric';
+        return date.toLocaleDateString(undefined, options);
+    }
+
+    function announce(message) {
+        pendingAnnouncement.push(message);
+        if (announceTimer) return;
+        // batched: a burst of live articles is one announcement, not twenty
+        announceTimer = setTimeout(function () {
+            announceTimer = null;
+            el.announcer.textContent = pendingAnnouncement.length > 2
+                ? pendingAnnouncement.length + ' updates: ' + pendingAnnouncement[pendingAnnouncement.length - 1]
+                : pendingAnnouncement.join('. ');
+            pendingAnnouncement = [];
+        }, 1000);
+    }
+
+    // ------------------------------------------------------------------ connection state
+
+    function setConnection(state, detail) {
+        if (STATES.indexOf(state) < 0) return;
+        el.connection.setAttribute('data-state', state);
+        if (el.connectionState.textContent !== state) el.connectionState.textContent = state;
+        el.connectionDetail.textContent = detail || '';
+        el.retry.hidden = state !== 'error';
+    }
+
+    function setPhase(value) {
+        phase = value;
+        el.main.setAttribute('data-phase', value);
+    }
+
+    function setStreamId(id) {
+        if (typeof id === 'string' && id && el.main.getAttribute('data-stream-id') !== id) {
+            el.main.setAttribute('data-stream-id', id);
+        }
+    }
+
+    // ------------------------------------------------------------------ the stream
+
+    function streamUrl() {
+        var url = 'news/stream?live=true';
+        if (category) url += '&category=' + encodeURIComponent(category);
+        return url;
+    }
+
+    function closeStream() {
+        if (stream) {
+            stream.close();
+            stream = null;
+        }
+        if (retryTimer) {
+            clearTimeout(retryTimer);
+            retryTimer = null;
+        }
+    }
+
+    function openStream() {
+        closeStream();
+        el.main.setAttribute('data-stream-id', '');
+        setPhase('connecting');
+        setConnection('connecting');
+        var source = new EventSource(streamUrl());
+        stream = source;
+        var on = function (name, handler) {
+            source.addEventListener(name, function (event) {
+                if (source !== stream) return; // a frame still queued from a stream we closed
+                var data = parse(event);
+                if (!data) return;
+                setStreamId(data.stream_id);
+                handler(data);
+            });
+        };
+        source.onopen = function () {
+            if (source === stream) setConnection('live');
+        };
+        // "error" is both the server's error frame (a MessageEvent with data) and EventSource's own
+        // connection failure (a plain Event): tell them apart by the data.
+        source.addEventListener('error', function (event) {
+            if (source !== stream) return;
+            if (typeof event.data === 'string') {
+                var data = parse(event) || {};
+                setStreamId(data.stream_id);
+                serverError(text(data.message || data.error) || 'The server ended the stream.');
+            } else if (source.readyState === EventSource.CONNECTING) {
+                setConnection('reconnecting', 'Connection lost; reconnecting…');
+            } else {
+                // CLOSED: a non-200 answer or a wrong content type; EventSource does not try again by itself
+                stream = null;
+                setPhase('error');
+                scheduleRetry('The news stream is unavailable.');
+            }
+        });
+        on('initial', onInitial);
+        on('resync', onResync);
+        on('starting', onStarting);
+        on('source_complete', onSourceComplete);
+        on('source_error', onSourceError);
+        on('complete', onComplete);
+        on('article', onArticle);
+    }
+
+    function serverError(message) {
+        // The server closes the stream after an error frame; EventSource would reconnect at once and
+        // be refused again, so back off instead.
+        closeStream();
+        setPhase('error');
+        scheduleRetry(message);
+    }
+
+    function scheduleRetry(message) {
+        if (retryTimer) clearTimeout(retryTimer);
+        var seconds = Math.round(retryDelay / 1000);
+        setConnection('error', message + ' Retrying in ' + seconds + ' s.');
+        retryTimer = setTimeout(function () {
+            retryTimer = null;
+            openStream();
+        }, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+    }
+
+    function streamHealthy() {
+        retryDelay = RETRY_FIRST_MS;
+        if (el.connection.getAttribute('data-state') !== 'live') setConnection('live');
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    function onInitial(data) {
+        streamHealthy();
+        lastKnownStats.clear();
+        (Array.isArray(data.source_stats) ? data.source_stats : []).forEach(function (stat) {
+            if (stat && typeof stat.name === 'string') lastKnownStats.set(stat.name, stat);
+        });
+        addArticles(data.articles, false);
+    }
+
+    function onResync() {
+        // the server could not resume from our Last-Event-ID: a full `initial` follows
+        clearArticles();
+    }
+
+    function onStarting(data) {
+        streamHealthy();
+        setPhase('streaming');
+        resetSourceList();
+        setProgress({ completed: 0, total: sourceRows.size, percentage: 0 }, text(data.message) || 'Fetching sources…');
+    }
+
+    function onSourceComplete(data) {
+        var stat = data.source_stat || {};
+        var name = text(data.source || stat.name);
+        var count = typeof stat.article_count === 'number' ? stat.article_count : (data.articles || []).length;
+        setSource(name, stat.status || 'success', stat.status === 'success' || !stat.status ? plural(count, 'article', 'articles')
+            : text(stat.error_message) || stat.status);
+        addArticles(data.articles, false);
+        setProgress(data.progress);
+    }
+
+    function onSourceError(data) {
+        setSource(text(data.source), 'error', text(data.error) || 'failed');
+        setProgress(data.progress);
+    }
+
+    function onComplete(data) {
+        streamHealthy();
+        setPhase('complete');
+        // answered from the cache: no source reported, so show what the cache knew about each
+        sourceRows.forEach(function (row, name) {
+            if (row.getAttribute('data-status') !== 'pending') return;
+            var stat = lastKnownStats.get(name);
+            if (stat) setSource(name, stat.status || 'success', describeStat(stat));
+        });
+        var parts = [];
+        var progress = data.progress || { completed: 0, total: 0, percentage: 100 };
+        parts.push(progress.completed + ' of ' + plural(progress.total, 'source', 'sources'));
+        if (data.failed_sources) parts.push(data.failed_sources + ' failed');
+        if (typeof data.cache_age_seconds === 'number') parts.push('from cache, ' + ageText(data.cache_age_seconds));
+        else if (typeof data.duration_ms === 'number') parts.push((data.duration_ms / 1000).toFixed(1) + ' s');
+        setProgress({ completed: progress.completed, total: progress.total, percentage: 100 }, parts.join(' · '));
+        announce('Loaded ' + plural(records.length, 'article', 'articles'));
+        updateEmptyState();
+    }
+
+    function onArticle(data) {
+        var added = addArticles([data.article], true);
+        if (added.length) announce('New article: ' + text(added[0].title));
+    }
+
+    function describeStat(stat) {
+        if (stat.status === 'success' || !stat.status) return plural(stat.article_count || 0, 'article', 'articles');
+        if (stat.status === 'pending') return 'waiting';
+        return text(stat.error_message) || stat.status;
+    }
+
+    function ageText(seconds) {
+        if (seconds < 60) return Math.round(seconds) + ' s old';
+        if (seconds < 3600) return Math.round(seconds / 60) + ' min old';
+        return Math.round(seconds / 3600) + ' h old';
+    }
+
+    // ------------------------------------------------------------------ progress and sources
+
+    function setProgress(progress, message) {
+        if (!progress) return;
+        var pct = Math.max(0, Math.min(100, Number(progress.percentage) || 0));
+        el.progress.value = pct;
+        el.progress.textContent = Math.round(pct) + ' %';
+        el.progress.setAttribute('aria-valuetext', progress.completed + ' of ' + progress.total + ' sources');
+        el.progressText.textContent = message || (progress.completed + ' of ' + plural(progress.total, 'source', 'sources'));
+    }
+
+    function resetSourceList() {
+        sourceRows.forEach(function (row) { row.remove(); });
+        sourceRows.clear();
+        sources.forEach(function (s) {
+            if (!category || s.category === category) setSource(s.name, 'pending', 'waiting');
+        });
+        updateSourceSummary();
+    }
+
+    function setSource(name, status, detail) {
+        if (!name) return;
+        if (!STATUS_ICONS.hasOwnProperty(status)) status = 'warning';
+        var row = sourceRows.get(name);
+        if (!row) {
+            row = make('li', 'source');
+            row.setAttribute('data-source', name);
+            var icon = make('span', 'source__icon');
+            icon.setAttribute('aria-hidden', 'true');
+            row.appendChild(icon);
+            row.appendChild(make('span', 'source__name', name));
+            row.appendChild(make('span', 'source__detail'));
+            sourceRows.set(name, row);
+            el.sourceList.appendChild(row);
+        }
+        row.setAttribute('data-status', status);
+        row.querySelector('.source__icon').textContent = STATUS_ICONS[status];
+        var label = status === 'success' ? detail : status === 'pending' ? 'waiting' : status + ': ' + detail;
+        row.querySelector('.source__detail').textContent = label;
+        row.title = label;
+        updateSourceSummary();
+    }
+
+    function updateSourceSummary() {
+        var counts = { pending: 0, success: 0, warning: 0, error: 0 };
+        sourceRows.forEach(function (row) { counts[row.getAttribute('data-status')]++; });
+        var parts = [counts.success + ' ok'];
+        if (counts.warning) parts.push(counts.warning + ' with warnings');
+        if (counts.error) parts.push(counts.error + ' failed');
+        if (counts.pending) parts.push(counts.pending + ' waiting');
+        el.sourcesSummary.textContent = sourceRows.size
+            ? plural(sourceRows.size, 'source', 'sources') + ': ' + parts.join(', ')
+            : 'Source status';
+    }
+
+    // ------------------------------------------------------------------ articles
+
+    function articleKey(article) {
+        var link = safeUrl(article.link);
+        return link ? 'link:' + link : 'title:' + text(article.title) + '\u0000' + text(article.source);
+    }
+
+    /** Adds the articles not seen yet, each in its place (newest first); returns the ones added. */
+    function addArticles(list, live) {
+        if (!Array.isArray(list)) return [];
+        var added = [];
+        list.forEach(function (article) {
+            if (!article || typeof article !== 'object') return;
+            var key = articleKey(article);
+            if (byKey.has(key)) return;
+            var time = Date.parse(article.published);
+            // an article without a date sorts by when it arrived if it came live, else last
+            if (isNaN(time)) time = live ? Date.now() : 0;
+            var record = {
+                key: key,
+                time: time,
+                haystack: (text(article.title) + '\n' + text(article.description)).toLowerCase(),
+                node: renderCard(article, time, live)
+            };
+            insertRecord(record);
+            added.push(article);
+        });
+        while (records.length > MAX_ARTICLES) {
+            var dropped = records.pop();
+            byKey.delete(dropped.key);
+            dropped.node.remove();
+        }
+        if (added.length) {
+            applyFilter();
+            updateEmptyState();
+        }
+        return added;
+    }
+
+    function insertRecord(record) {
+        // first index whose article is strictly older: equal times keep arrival order, except that a
+        // live article goes above its equals, being the one the reader has not seen
+        var lo = 0, hi = records.length;
+        while (lo < hi) {
+            var mid = (lo + hi) >> 1;
+            if (records[mid].time > record.time) lo = mid + 1; else hi = mid;
+        }
+        var next = records[lo];
+        records.splice(lo, 0, record);
+        byKey.set(record.key, record);
+        el.articles.insertBefore(record.node, next ? next.node : null);
+    }
+
+    function clearArticles() {
+        records = [];
+        byKey.clear();
+        el.articles.textContent = '';
+        applyFilter();
+        updateEmptyState();
+    }
+
+    function renderCard(article, time, live) {
+        var card = make('article', 'card');
+        var link = safeUrl(article.link);
+        card.setAttribute('data-link', link || '');
+        var titleText = text(article.title) || 'Untitled';
+
+        var image = safeUrl(article.image);
+        if (image) {
+            var figure = make('div', 'card__media');
+            var img = document.createElement('img');
+            img.setAttribute('alt', '');
+            img.setAttribute('loading', 'lazy');
+            img.setAttribute('decoding', 'async');
+            img.setAttribute('referrerpolicy', 'no-referrer');
+            img.addEventListener('error', function () {
+                figure.remove();
+                card.classList.add('card--no-image');
+            });
+            img.setAttribute('src', image);
+            figure.appendChild(img);
+            card.appendChild(figure);
+        } else {
+            card.classList.add('card--no-image');
+        }
+
+        var body = make('div', 'card__body');
+        var heading = make('h3', 'card__title');
+        if (link) {
+            var a = make('a', null, titleText);
+            a.setAttribute('href', link);
+            a.setAttribute('target', '_blank');
+            a.setAttribute('rel', 'noopener noreferrer');
+            heading.appendChild(a);
+        } else {
+            heading.appendChild(make('span', null, titleText));
+        }
+        body.appendChild(heading);
+
+        var meta = make('p', 'card__meta');
+        if (article.source) meta.appendChild(make('span', 'card__source', text(article.source)));
+        if (article.category) meta.appendChild(make('span', 'card__category', text(article.category)));
+        if (time > 0 && !isNaN(Date.parse(article.published))) {
+            var when = make('time', 'card__time', relativeTime(time, Date.now()));
+            when.setAttribute('datetime', new Date(time).toISOString());
+            when.setAttribute('title', new Date(time).toLocaleString());
+            meta.appendChild(when);
+        }
+        if (live) {
+            var badge = make('span', 'card__new', 'New');
+            meta.insertBefore(badge, meta.firstChild);
+            card.classList.add('card--new');
+            setTimeout(function () {
+                badge.remove();
+                card.classList.remove('card--new');
+            }, NEW_BADGE_MS);
+        }
+        body.appendChild(meta);
+
+        var description = text(article.description);
+        if (description && description !== NO_DESCRIPTION) body.appendChild(make('p', 'card__desc', description));
+        card.appendChild(body);
+        return card;
+    }
+
+    function refreshTimes() {
+        var now = Date.now();
+        el.articles.querySelectorAll('time[datetime]').forEach(function (node) {
+            var label = relativeTime(Date.parse(node.getAttribute('datetime')), now);
+            if (node.textContent !== label) node.textContent = label;
+        });
+    }
+
+    function applyFilter() {
+        var shown = 0;
+        records.forEach(function (record) {
+            var match = !query || record.haystack.indexOf(query) >= 0;
+            if (record.node.hidden === match) record.node.hidden = !match;
+            if (match) shown++;
+        });
+        var total = records.length;
+        el.articleCount.textContent = total === 0 ? 'No articles yet'
+            : query ? 'Showing ' + shown + ' of ' + plural(total, 'article', 'articles')
+                : plural(total, 'article', 'articles');
+        return shown;
+    }
+
+    function updateEmptyState() {
+        var message = '';
+        if (records.length === 0) {
+            message = phase === 'complete' ? 'No articles in this category yet.'
+                : 'Articles appear here as the sources answer.';
+        } else if (query && !records.some(function (r) { return !r.node.hidden; })) {
+            message = 'No loaded article matches \u201C' + el.search.value.trim() + '\u201D.';
+        }
+        el.emptyState.textContent = message;
+        el.emptyState.hidden = !message;
+    }
+
+    // ------------------------------------------------------------------ categories, search, start
+
+    function loadJson(url) {
+        return fetch(url, { headers: { Accept: 'application/json' } }).then(function (response) {
+            if (!response.ok) throw new Error(url + ' answered ' + response.status);
+            return response.json();
+        });
+    }
+
+    function loadCategories() {
+        loadJson('news/categories').then(function (data) {
+            var list = data && Array.isArray(data.categories) ? data.categories : [];
+            list.forEach(function (name) {
+                if (typeof name !== 'string' || !name) return;
+                if (Array.prototype.some.call(el.category.options, function (o) { return o.value === name; })) return;
+                var option = make('option', null, name);
+                option.value = name;
+                el.category.appendChild(option);
+            });
+            el.category.value = category;
+        }).catch(function () {
+            // the select keeps "All categories" (and the one from the address); the stream still works
+        });
+    }
+
+    function loadSources() {
+        loadJson('news/sources').then(function (list) {
+            sources = (Array.isArray(list) ? list : []).filter(function (s) {
+                return s && typeof s.name === 'string';
+            }).map(function (s) {
+                return { name: s.name, category: text(s.category) };
+            });
+            if (phase === 'streaming') {
+                // the stream started before the list came: show the sources that have not answered yet
+                sources.forEach(function (s) {
+                    if ((!category || s.category === category) && !sourceRows.has(s.name)) setSource(s.name, 'pending', 'waiting');
+                });
+            }
+        }).catch(function () {
+            // sources then show up as they answer
+        });
+    }
+
+    function categoryFromAddress() {
+        try {
+            return new URLSearchParams(location.search).get('category') || '';
+        } catch (e) {
+            return '';
+        }
+    }
+
+    function rememberCategory() {
+        try {
+            var url = new URL(location.href);
+            if (category) url.searchParams.set('category', category); else url.searchParams.delete('category');
+            history.replaceState(null, '', url.href);
+        } catch (e) {
+            // file:// and sandboxed frames may refuse; the address is a convenience only
+        }
+    }
+
+    function switchCategory(value) {
+        if (value === category) return;
+        category = value;
+        rememberCategory();
+        closeStream();
+        clearArticles();
+        lastKnownStats.clear();
+        sourceRows.forEach(function (row) { row.remove(); });
+        sourceRows.clear();
+        updateSourceSummary();
+        setProgress({ completed: 0, total: 0, percentage: 0 }, 'Waiting for the stream…');
+        retryDelay = RETRY_FIRST_MS;
+        openStream();
+    }
+
+    function start() {
+        el = {
+            main: document.getElementById('main'),
+            connection: document.getElementById('connection'),
+            connectionState: document.getElementById('connection-state'),
+            connectionDetail: document.getElementById('connection-detail'),
+            retry: document.getElementById('retry'),
+            category: document.getElementById('category'),
+            search: document.getElementById('search'),
+            filters: document.getElementById('filters'),
+            progress: document.getElementById('progress'),
+            progressText: document.getElementById('progress-text'),
+            sourcesDetails: document.getElementById('sources-details'),
+            sourcesSummary: document.getElementById('sources-summary'),
+            sourceList: document.getElementById('source-list'),
+            articles: document.getElementById('articles'),
+            articleCount: document.getElementById('article-count'),
+            emptyState: document.getElementById('empty-state'),
+            announcer: document.getElementById('announcer')
+        };
+        category = categoryFromAddress();
+        if (category) {
+            var option = make('option', null, category);
+            option.value = category;
+            el.category.appendChild(option);
+            el.category.value = category;
+        }
+        // the source list is a sidebar on wide screens and folded away on phones
+        el.sourcesDetails.open = window.matchMedia('(min-width: 56rem)').matches;
+
+        el.category.addEventListener('change', function () { switchCategory(el.category.value); });
+        el.search.addEventListener('input', function () {
+            query = el.search.value.trim().toLowerCase();
+            applyFilter();
+            updateEmptyState();
+        });
+        el.filters.addEventListener('submit', function (event) { event.preventDefault(); });
+        el.retry.addEventListener('click', function () {
+            retryDelay = RETRY_FIRST_MS;
+            openStream();
+        });
+        window.addEventListener('online', function () {
+            if (el.connection.getAttribute('data-state') === 'error') openStream();
+        });
+        window.addEventListener('pagehide', closeStream);
+        setInterval(refreshTimes, TIME_REFRESH_MS);
+
+        loadCategories();
+        loadSources();
+        updateEmptyState();
+        openStream();
+    }
+
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+    else start();
+})();

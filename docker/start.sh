@@ -40,13 +40,22 @@ case "$NEWSSTREAM_PORT" in
     '' | *[!0-9]*) fail "NEWSSTREAM_PORT must be a port number, not '$NEWSSTREAM_PORT'" ;;
 esac
 
+# The root context is given as "--deploy WAR:/" rather than "--contextroot /": Payara Micro
+# 6.2025.10 honours --contextroot when it deploys a WAR from the command line, but an uber jar
+# made with --outputuberjar records it and then ignores it (the app lands at /newsstream).
+# The "WAR:/" form is written into the uber jar (MICRO-INF/deploy/contexts.properties) and is
+# honoured by both. The separator is ':' (Java's File.pathSeparator), so NEWSSTREAM_WAR must
+# not contain ':' itself.
+case "$NEWSSTREAM_WAR" in
+    *:*) fail "NEWSSTREAM_WAR must not contain ':' (Payara Micro reads what follows it as the context root): $NEWSSTREAM_WAR" ;;
+esac
+
 # JAVA_OPTS is split on spaces on purpose: it holds several options.
 # shellcheck disable=SC2086
 exec java $JAVA_OPTS -jar "$PAYARA_MICRO_JAR" \
     --nocluster \
     --port "$NEWSSTREAM_PORT" \
-    --contextroot / \
     --prebootcommandfile "$PRE_BOOT" \
     --postbootcommandfile "$POST_BOOT" \
-    --deploy "$NEWSSTREAM_WAR" \
+    --deploy "$NEWSSTREAM_WAR:/" \
     "$@"

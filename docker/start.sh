@@ -8,7 +8,8 @@
 #   NEWSSTREAM_WAR         the application WAR        (/opt/payara/deployments/newsstream.war)
 #   NEWSSTREAM_CONFIG_DIR  a copy of server-config/   (/opt/payara/config)
 #   NEWSSTREAM_PORT        the HTTP port              (8080)
-#   JAVA_OPTS              JVM options                (-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError)
+#   JAVA_OPTS              JVM options                (-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError
+#                          when unset; set it empty for none)
 # Further arguments are passed on to Payara Micro unchanged (e.g. --outputuberjar FILE).
 # The application's own settings come from MicroProfile Config, e.g. NEWSSTREAM_SOURCES=/path/sources.json.
 set -eu

@@ -78,25 +78,26 @@ public class CacheResource {
     public void refreshStream(@Context SseEventSink sink, @Context Sse sse) {
         String id = registry.newStreamId();
         SseChannel channel = registry.openChannel(id, sink, sse, reason -> { });
+        java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
         RefreshListener progress = new RefreshListener() {
             @Override
             public void sourceDone(SourceResult r, int processed, int failed) {
-                channel.send("source_complete", new RefreshSourceComplete("source_complete", r.source().name(),
+                channel.send("source_complete", frames.incrementAndGet(), new RefreshSourceComplete("source_complete", r.source().name(),
                         r.articles().size(), processed, failed, r.stat(), Instant.now()));
             }
 
             @Override
             public void completed(RefreshSummary s) {
-                channel.sendLast("complete", new RefreshComplete("complete", s.totalArticles(),
+                channel.sendLast("complete", frames.incrementAndGet(), new RefreshComplete("complete", s.totalArticles(),
                         s.totalSources() - s.sourcesSkipped(), s.successfulSources(), s.failedSources(),
                         s.warningSources(), s.sourcesSkipped(), s.newArticles(), s.durationSeconds(), Instant.now()));
             }
         };
         // starting goes first so no source_complete can overtake it
-        channel.sendWithRetryHint("starting", new RefreshStarting("starting", "Cache refresh started",
+        channel.sendWithRetryHint("starting", frames.incrementAndGet(), new RefreshStarting("starting", "Cache refresh started",
                 catalog.all().size(), Instant.now()));
         if (ingestion.start("stream", progress).isEmpty()) {
-            channel.sendLast("error", new RefreshError("error", "A cache refresh is already in progress", Instant.now()));
+            channel.sendLast("error", frames.incrementAndGet(), new RefreshError("error", "A cache refresh is already in progress", Instant.now()));
         }
     }
 

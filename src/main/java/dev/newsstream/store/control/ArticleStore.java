@@ -7,6 +7,9 @@ import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceStat;
 import dev.newsstream.store.entity.ArticleQuery;
 import dev.newsstream.store.entity.CacheSnapshot;
+import dev.newsstream.store.entity.LoggedArticle;
+import jakarta.annotation.PostConstruct;
+import java.util.concurrent.CopyOnWriteArrayList;
 import dev.newsstream.store.entity.SourceState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,23 +38,58 @@ public class ArticleStore {
     @ConfigProperty(name = "newsstream.store.max-per-source", defaultValue = "200")
     int maxPerSource;
 
+    @Inject
+    @ConfigProperty(name = "newsstream.live.log-size", defaultValue = "10000")
+    int logSize;
+
+    private ArrivalLog arrivals;
+
+    @PostConstruct
+    void createLog() {
+        arrivals = new ArrivalLog(logSize);
+    }
+
     private final Map<String, SourceShelf> shelves = new ConcurrentHashMap<>();
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
     private final Map<URI, ConditionalHeaders> validators = new ConcurrentHashMap<>();
-    private final List<Consumer<List<Article>>> newArticleListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<List<LoggedArticle>>> newArticleListeners = new CopyOnWriteArrayList<>();
     private volatile Instant lastUpdated;
 
     /** Merges one source's fetched articles in; returns those not seen before. */
     public List<Article> put(Source source, List<Article> fetched) {
         List<Article> added = shelves.computeIfAbsent(source.name(), n -> new SourceShelf()).merge(fetched, maxPerSource);
         lastUpdated = Instant.now();
-        if (!added.isEmpty()) newArticleListeners.forEach(l -> l.accept(added));
+        if (!added.isEmpty()) {
+            List<LoggedArticle> logged = arrivals.append(added);
+            newArticleListeners.forEach(l -> l.accept(logged));
+        }
         return added;
     }
 
-    /** Live streams subscribe here; a listener must not block (it is called on the fetch task's thread). */
-    public void onNewArticles(Consumer<List<Article>> listener) {
+    /** The live fan-out subscribes here; a listener must not block (it is called on the fetch task's thread). */
+    public void onNewArticles(Consumer<List<LoggedArticle>> listener) {
         newArticleListeners.add(listener);
+    }
+
+    /** The number of the newest article to arrive: what a stream is up to date with. */
+    public long lastSequence() {
+        return arrivals.lastSequence();
+    }
+
+    /** Whether a stream can resume from this event id without losing articles. */
+    public boolean canResumeFrom(long sequence) {
+        return arrivals.covers(sequence);
+    }
+
+    /** Up to {@code max} articles that arrived after {@code sequence} and match; null if it fell off the log. */
+    public ArrivalPage arrivedAfter(long sequence, int max, java.util.function.Predicate<Article> filter) {
+        if (!arrivals.covers(sequence)) return null;
+        ArrivalLog.Page page = arrivals.after(sequence, max, filter);
+        return new ArrivalPage(page.articles(), page.scannedUpTo());
+    }
+
+    /** Articles found after a cursor, and the cursor to continue from. */
+    public record ArrivalPage(List<LoggedArticle> articles, long cursor) {
     }
 
     public List<Article> articlesOf(String source) {

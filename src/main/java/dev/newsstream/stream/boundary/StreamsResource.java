@@ -16,10 +16,12 @@ import java.util.TreeMap;
 public class StreamsResource {
 
     public record StreamView(String status, int sourcesCompleted, int totalSources, double durationSeconds,
-                             boolean clientConnected, long pendingFetches) {
+                             boolean clientConnected, long pendingFetches, boolean live, long lastEventId,
+                             int queuedFrames) {
         static StreamView of(StreamSession s) {
             return new StreamView(s.phase(), s.sourcesCompleted(), s.totalSources(),
-                    Math.round(s.age().toMillis() / 100.0) / 10.0, s.clientConnected(), s.pendingFetches());
+                    Math.round(s.age().toMillis() / 100.0) / 10.0, s.clientConnected(), s.pendingFetches(), s.live(),
+                    s.cursor(), s.channel().queued());
         }
     }
 

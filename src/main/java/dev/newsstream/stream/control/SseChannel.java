@@ -12,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,8 +39,9 @@ public final class SseChannel {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean sinkClosed = new AtomicBoolean();
-    private final AtomicLong eventIds = new AtomicLong();
     private volatile long lastWriteNanos = System.nanoTime();
+    private volatile long writeStartedNanos; // 0 while no write is in progress
+    private volatile Runnable onDrained = () -> { };
     private volatile String closeReason;
 
     public SseChannel(String id, SseEventSink sink, Sse sse, StreamSettings settings, Executor writer,
@@ -56,36 +56,61 @@ public final class SseChannel {
     }
 
     /** Queues a JSON frame whose SSE event name is {@code name}; never blocks. */
-    public void send(String name, Object payload) {
-        enqueue(new Outgoing(frame(name, payload, false), false));
+    public void send(String name, long id, Object payload) {
+        enqueue(new Outgoing(frame(name, id, payload, false), false));
     }
 
     /** Like {@link #send} and also tells the browser how long to wait before reconnecting. */
-    public void sendWithRetryHint(String name, Object payload) {
-        enqueue(new Outgoing(frame(name, payload, true), false));
+    public void sendWithRetryHint(String name, long id, Object payload) {
+        enqueue(new Outgoing(frame(name, id, payload, true), false));
     }
 
     /** Queues the final frame: once it is written the connection is closed cleanly. */
-    public void sendLast(String name, Object payload) {
-        enqueue(new Outgoing(frame(name, payload, false), true));
+    public void sendLast(String name, long id, Object payload) {
+        enqueue(new Outgoing(frame(name, id, payload, false), true));
+    }
+
+    /** Ends the stream cleanly after what is queued, with a comment saying why (EventSource then reconnects). */
+    public void end(String why) {
+        enqueue(new Outgoing(sse.newEventBuilder().comment(why).build(), true));
+    }
+
+    /** Called by the writer each time the outbox runs empty: the place to refill it from a shared log. */
+    public void onDrained(Runnable refill) {
+        this.onDrained = refill;
+    }
+
+    /** Free slots in the outbox. */
+    public int room() {
+        return outbox.remainingCapacity();
+    }
+
+    /** How long the write in progress has been blocked, or zero. */
+    public java.time.Duration writeBlockedFor(long nowNanos) {
+        long started = writeStartedNanos;
+        return started == 0 ? java.time.Duration.ZERO : java.time.Duration.ofNanos(nowNanos - started);
     }
 
     /** Keeps the connection warm and finds clients that left: only a write reveals a vanished client. */
-    public void heartbeat(long nowNanos) {
+    public void heartbeat(long nowNanos, java.time.Duration interval) {
         if (closed.get()) return;
         if (sink.isClosed()) {
             close("client disconnected");
             return;
         }
-        if (nowNanos - lastWriteNanos >= settings.heartbeat().toNanos() * 8 / 10 && outbox.isEmpty()) {
+        if (writeBlockedFor(nowNanos).compareTo(settings.writeTimeout()) > 0) {
+            close("client too slow: a write blocked for more than " + settings.writeTimeout().toSeconds() + " s");
+            return;
+        }
+        if (nowNanos - lastWriteNanos >= interval.toNanos() * 8 / 10 && outbox.isEmpty()) {
             enqueue(new Outgoing(sse.newEventBuilder().comment("heartbeat").build(), false));
         }
     }
 
-    private OutboundSseEvent frame(String name, Object payload, boolean retryHint) {
+    private OutboundSseEvent frame(String name, long id, Object payload, boolean retryHint) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder()
                 .name(name)
-                .id(String.valueOf(eventIds.incrementAndGet()))
+                .id(String.valueOf(id))
                 .data(JsonFormat.toJson(payload));
         if (retryHint) builder.reconnectDelay(settings.retry().toMillis());
         return builder.build();
@@ -119,9 +144,14 @@ public final class SseChannel {
                     return;
                 }
                 Outgoing next = outbox.poll();
-                if (next == null) return;
-                if (!write(next.event())) {
-                    close("client disconnected");
+                if (next == null) {
+                    onDrained.run();
+                    next = outbox.poll();
+                    if (next == null) return;
+                }
+                String failure = write(next.event());
+                if (failure != null) {
+                    close(failure);
                     closeSink();
                     return;
                 }
@@ -138,17 +168,23 @@ public final class SseChannel {
         }
     }
 
-    private boolean write(OutboundSseEvent event) {
-        if (sink.isClosed()) return false;
+    /** Writes one frame; null on success, else why the channel must close. */
+    private String write(OutboundSseEvent event) {
+        if (sink.isClosed()) return "client disconnected";
+        writeStartedNanos = System.nanoTime();
         try {
             sink.send(event).toCompletableFuture().get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             lastWriteNanos = System.nanoTime();
-            return true;
-        } catch (IllegalStateException | ExecutionException | TimeoutException e) {
-            return false;
+            return null;
+        } catch (TimeoutException e) {
+            return "client too slow: a write did not finish within " + settings.writeTimeout().toSeconds() + " s";
+        } catch (IllegalStateException | ExecutionException e) {
+            return "client disconnected";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "server shutting down";
+        } finally {
+            writeStartedNanos = 0;
         }
     }
 

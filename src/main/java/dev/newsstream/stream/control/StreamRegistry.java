@@ -19,7 +19,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import dev.newsstream.stream.entity.StreamRequest;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,6 +68,7 @@ public class StreamRegistry {
     private final Map<String, StreamSession> active = new ConcurrentHashMap<>();
     private final Map<String, SseChannel> otherChannels = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean fanOutScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
@@ -78,6 +82,7 @@ public class StreamRegistry {
 
     @PostConstruct
     void startTicker() {
+        store.onNewArticles(arrived -> fanOut());
         long every = Math.max(50, settings.heartbeat().toMillis());
         ticker = scheduler.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
         metrics.gauge("newsstream_streams_active", "Streams open now", this::activeCount);
@@ -91,7 +96,7 @@ public class StreamRegistry {
     }
 
     /** Opens a stream over these sources, or answers with the cap's error frame. Never blocks. */
-    public void open(String id, List<Source> sources, boolean useCache, SseEventSink sink, Sse sse) {
+    public void open(String id, StreamRequest request, List<Source> sources, SseEventSink sink, Sse sse) {
         if (!admit()) {
             rejected.incrementAndGet();
             metrics.streamRejected();
@@ -100,18 +105,48 @@ public class StreamRegistry {
         }
         created.incrementAndGet();
         metrics.streamOpened();
-        StreamSession session = new StreamSession(id, sources, settings,
+        StreamSession session = new StreamSession(id, sources, request.live(), request.category(), settings, store,
                 (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, onClose), this::closed);
         active.put(id, session);
-        CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
-        boolean cached = !cache.articles().isEmpty();
-        if (cached) session.sendInitial(new StreamEvent.Initial(id, cache.articles(), cache.stats(), cache.ageSeconds()));
-        session.sendStarting(admitted.get(), !cached);
-        if (useCache && cache.fresh()) {
+        boolean hinted = false;
+        OptionalLong resumeFrom = request.lastSequence();
+        if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
+            session.replayFrom(resumeFrom.getAsLong());
+        } else {
+            if (request.resuming()) {
+                session.sendResync("Cannot resume from event id '" + request.lastEventId()
+                        + "': it is unknown or too old. Drop what you have; a full initial batch follows.");
+                hinted = true;
+            }
+            CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
+            if (!cache.articles().isEmpty()) {
+                session.sendInitial(new StreamEvent.Initial(id, cache.articles(), cache.stats(), cache.ageSeconds()), !hinted);
+                hinted = true;
+            }
+        }
+        session.sendStarting(admitted.get(), !hinted);
+        CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), 0);
+        if (request.useCache() && cache.fresh()) {
             session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
                     cache.ageSeconds());
         } else {
             session.fetchAll(coordinator::fetch);
+        }
+    }
+
+    /** One fan-out for all live streams: the fetch thread that stored new articles only schedules it. */
+    private void fanOut() {
+        if (!fanOutScheduled.compareAndSet(false, true)) return;
+        try {
+            writers.execute(() -> {
+                fanOutScheduled.set(false);
+                for (StreamSession session : active.values()) {
+                    if (session.live()) session.pump();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            fanOutScheduled.set(false);
+            LOG.warning("Live fan-out skipped: the writer executor is full; live streams catch up on their next drain");
         }
     }
 
@@ -165,15 +200,20 @@ public class StreamRegistry {
     private void tick() {
         lastTickNanos = System.nanoTime();
         long now = lastTickNanos;
-        for (StreamSession session : active.values()) heartbeat(session.id(), session.channel(), now);
-        for (Map.Entry<String, SseChannel> other : otherChannels.entrySet()) heartbeat(other.getKey(), other.getValue(), now);
-    }
-
-    private static void heartbeat(String id, SseChannel channel, long now) {
-        try {
-            channel.heartbeat(now);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Heartbeat of stream " + id + " failed", e);
+        Instant wallClock = Instant.now();
+        for (StreamSession session : active.values()) {
+            try {
+                session.tick(now, wallClock);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Heartbeat of stream " + session.id() + " failed", e);
+            }
+        }
+        for (Map.Entry<String, SseChannel> other : otherChannels.entrySet()) {
+            try {
+                other.getValue().heartbeat(now, settings.heartbeat());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Heartbeat of stream " + other.getKey() + " failed", e);
+            }
         }
     }
 

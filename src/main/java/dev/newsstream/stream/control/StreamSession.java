@@ -3,6 +3,8 @@ package dev.newsstream.stream.control;
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceResult;
+import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.LoggedArticle;
 import dev.newsstream.stream.entity.Progress;
 import dev.newsstream.stream.entity.StreamEvent;
 import java.time.Duration;
@@ -16,12 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One client's news stream: asks for every source of its category, reports each as it finishes and
- * completes. It owns its {@link SseChannel} and its pending fetch futures; when the channel closes for
- * any reason (client gone, too slow, done) it cancels every pending future with {@code cancel(true)}
- * and leaves the registry. Nothing waits for anything to drain.
+ * completes; in live mode it then stays open and pushes each new article. It owns its
+ * {@link SseChannel} and its pending fetch futures; when the channel closes for any reason (client
+ * gone, too slow, done, lifetime over) it cancels every pending future with {@code cancel(true)} and
+ * leaves the registry. Every frame's id is a position in the store's arrival log, so a client that
+ * reconnects with {@code Last-Event-ID} gets exactly what it missed.
  */
 public final class StreamSession {
 
@@ -30,62 +36,95 @@ public final class StreamSession {
         void closed(StreamSession session, String reason, int cancelledFetches);
     }
 
+    /** Makes this session's channel; the session hears once when it closes. */
+    @FunctionalInterface
+    public interface ChannelFactory {
+        SseChannel open(String id, Consumer<String> onClose);
+    }
+
     private final String id;
     private final List<Source> sources;
+    private final boolean live;
+    private final Predicate<Article> inCategory;
     private final StreamSettings settings;
+    private final ArticleStore store;
     private final SseChannel channel;
     private final CloseListener listener;
     private final Instant startedAt = Instant.now();
+    private final Instant expiresAt;
     private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
     private final Object progressLock = new Object();
+    private final Object pumpLock = new Object();
     private int completed;
     private int successful;
     private int failed;
     private int totalArticles;
     private volatile int completedSoFar; // for readers that must not take the lock
     private volatile boolean finished;
+    private volatile boolean pumping;     // live and past complete: articles flow from the arrival log
+    private volatile long cursor;         // the last arrival this client was sent or skipped
     private volatile String phase = "starting";
 
-    public StreamSession(String id, List<Source> sources, StreamSettings settings, ChannelFactory channels,
-                         CloseListener listener) {
+    public StreamSession(String id, List<Source> sources, boolean live, String category, StreamSettings settings,
+                         ArticleStore store, ChannelFactory channels, CloseListener listener) {
         this.id = id;
         this.sources = List.copyOf(sources);
+        this.live = live;
+        this.inCategory = a -> category == null || category.isBlank() || category.equals(a.category());
         this.settings = settings;
+        this.store = store;
         this.listener = listener;
+        this.expiresAt = startedAt.plus(settings.jitteredLifetime());
         this.channel = channels.open(id, this::channelClosed);
-    }
-
-    /** Makes this session's channel; the session hears once when it closes. */
-    @FunctionalInterface
-    public interface ChannelFactory {
-        SseChannel open(String id, java.util.function.Consumer<String> onClose);
+        this.channel.onDrained(this::pump);
+        this.cursor = store.lastSequence();
     }
 
     public SseChannel channel() {
         return channel;
     }
 
-    public void sendInitial(StreamEvent.Initial initial) {
-        channel.sendWithRetryHint(initial.status(), initial);
+    /** The arrival position frames are stamped with: what this client is up to date with. */
+    private long position() {
+        return Math.max(cursor, store.lastSequence());
+    }
+
+    public void sendResync(String why) {
+        StreamEvent.Resync resync = new StreamEvent.Resync(id, why);
+        channel.sendWithRetryHint(resync.status(), position(), resync);
+    }
+
+    public void sendInitial(StreamEvent.Initial initial, boolean retryHint) {
+        if (retryHint) channel.sendWithRetryHint(initial.status(), position(), initial);
+        else channel.send(initial.status(), position(), initial);
+    }
+
+    /** A resuming client first gets what arrived since its last event id, as article frames. */
+    public void replayFrom(long lastSequence) {
+        cursor = lastSequence;
+        ArticleStore.ArrivalPage page;
+        while ((page = store.arrivedAfter(cursor, Math.max(1, channel.room() - 8), inCategory)) != null
+                && page.cursor() > cursor) {
+            page.articles().forEach(this::sendArticle);
+            cursor = page.cursor();
+            if (channel.room() <= 8) break; // the rest follows live once the client has read these
+        }
     }
 
     public void sendStarting(int activeStreams, boolean retryHint) {
         StreamEvent.Starting starting = new StreamEvent.Starting(id, "Fetching " + sources.size() + " sources", activeStreams);
-        if (retryHint) channel.sendWithRetryHint(starting.status(), starting);
-        else channel.send(starting.status(), starting);
+        if (retryHint) channel.sendWithRetryHint(starting.status(), position(), starting);
+        else channel.send(starting.status(), position(), starting);
         phase = "streaming";
     }
 
-    /** Ends the stream at once from the cache: nothing is fetched. */
+    /** Completes at once from the cache: nothing is fetched. */
     public void completeFromCache(int cachedArticles, int successfulSources, int failedSources, double cacheAgeSeconds) {
         synchronized (progressLock) {
-            finished = true;
             completedSoFar = completed = sources.size();
-            phase = "complete";
-            StreamEvent.Complete done = new StreamEvent.Complete(id, "Used fresh cached data", cachedArticles,
-                    successfulSources, failedSources, Progress.of(sources.size(), sources.size()),
-                    Duration.between(startedAt, Instant.now()).toMillis(), cacheAgeSeconds);
-            channel.sendLast(done.status(), done);
+            complete(new StreamEvent.Complete(id, "Used fresh cached data", cachedArticles, successfulSources,
+                    failedSources, Progress.of(sources.size(), sources.size()),
+                    Duration.between(startedAt, Instant.now()).toMillis(), cacheAgeSeconds));
         }
     }
 
@@ -131,7 +170,7 @@ public final class StreamSession {
             List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
             StreamEvent.SourceComplete event = new StreamEvent.SourceComplete(id, result.source().name(), first,
                     result.stat(), Progress.of(completed, sources.size()));
-            channel.send(event.status(), event);
+            channel.send(event.status(), position(), event);
             if (completed == sources.size()) finish();
         }
     }
@@ -143,24 +182,73 @@ public final class StreamSession {
             failed++;
             StreamEvent.SourceError event = new StreamEvent.SourceError(id, source.name(), error,
                     Progress.of(completed, sources.size()));
-            channel.send(event.status(), event);
+            channel.send(event.status(), position(), event);
             if (completed == sources.size()) finish();
         }
     }
 
     private void finish() {
         synchronized (progressLock) {
-            finished = true;
-            phase = "complete";
             long ms = Duration.between(startedAt, Instant.now()).toMillis();
-            StreamEvent.Complete done = new StreamEvent.Complete(id, "Processed " + sources.size() + " sources",
-                    totalArticles, successful, failed, Progress.of(completed, sources.size()), ms, null);
-            channel.sendLast(done.status(), done);
+            complete(new StreamEvent.Complete(id, "Processed " + sources.size() + " sources", totalArticles,
+                    successful, failed, Progress.of(completed, sources.size()), ms, null));
         }
+    }
+
+    /** Ends the fetching part: a plain stream closes after complete; a live one starts following the arrivals. */
+    private void complete(StreamEvent.Complete done) {
+        finished = true;
+        if (!live) {
+            phase = "complete";
+            channel.sendLast(done.status(), position(), done);
+            return;
+        }
+        // what arrived while this stream fetched came through its own source_complete frames
+        cursor = store.lastSequence();
+        channel.send(done.status(), cursor, done);
+        phase = "live";
+        pumping = true;
+        pump();
+    }
+
+    /**
+     * Moves new arrivals into the outbox, as many as fit. Called by the fan-out when articles arrive and
+     * by the writer whenever the outbox runs empty, so a burst is delivered at the client's own pace and
+     * never overflows a healthy client's outbox.
+     */
+    public void pump() {
+        if (!pumping || channel.isClosed()) return;
+        synchronized (pumpLock) {
+            int room = channel.room() - 8; // leave space for heartbeats and the final frame
+            if (room <= 0 || cursor >= store.lastSequence()) return;
+            ArticleStore.ArrivalPage page = store.arrivedAfter(cursor, room, inCategory);
+            if (page == null) {
+                channel.close("client too slow: fell more than the live log behind");
+                return;
+            }
+            page.articles().forEach(this::sendArticle);
+            cursor = page.cursor();
+        }
+    }
+
+    private void sendArticle(LoggedArticle arrived) {
+        StreamEvent.ArticleArrived event = new StreamEvent.ArticleArrived(arrived.article());
+        channel.send(event.status(), arrived.sequence(), event);
+    }
+
+    /** Heartbeats come fast while fetches are pending (to find vanished clients) and slow when idle. */
+    void tick(long nowNanos, Instant now) {
+        if (live && now.isAfter(expiresAt)) {
+            channel.end("stream lifetime reached; reconnect with Last-Event-ID");
+            return;
+        }
+        Duration interval = pending.isEmpty() && pumping ? settings.liveHeartbeat() : settings.heartbeat();
+        channel.heartbeat(nowNanos, interval);
     }
 
     private void channelClosed(String reason) {
         phase = "closed";
+        pumping = false;
         listener.closed(this, reason, cancelPending());
     }
 
@@ -178,6 +266,14 @@ public final class StreamSession {
 
     public String phase() {
         return phase;
+    }
+
+    public boolean live() {
+        return live;
+    }
+
+    public long cursor() {
+        return cursor;
     }
 
     public int totalSources() {

@@ -18,7 +18,7 @@ public class StreamSettings {
     Duration heartbeat;
 
     @Inject
-    @ConfigProperty(name = "newsstream.stream.buffer", defaultValue = "1000")
+    @ConfigProperty(name = "newsstream.stream.buffer", defaultValue = "256")
     int buffer;
 
     @Inject
@@ -36,6 +36,24 @@ public class StreamSettings {
     @Inject
     @ConfigProperty(name = "newsstream.stream.initial-articles", defaultValue = "200")
     int initialArticles;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.live-heartbeat", defaultValue = "15s")
+    Duration liveHeartbeat;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.max-lifetime", defaultValue = "30m")
+    Duration maxLifetime;
+
+    public Duration liveHeartbeat() {
+        return liveHeartbeat;
+    }
+
+    /** The lifetime of one live stream, ±10 %, so streams opened together do not all reconnect together. */
+    public Duration jitteredLifetime() {
+        double factor = 0.9 + java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 0.2;
+        return Duration.ofMillis((long) (maxLifetime.toMillis() * factor));
+    }
 
     public int initialArticles() {
         return initialArticles;

@@ -54,6 +54,20 @@ public sealed interface StreamEvent {
         }
     }
 
+    /** One article that arrived after the stream began (live mode, and resumes). */
+    record ArticleArrived(String status, Article article) implements StreamEvent {
+        public ArticleArrived(Article article) {
+            this("article", article);
+        }
+    }
+
+    /** The client's Last-Event-ID cannot be resumed from: it must drop what it has; a full initial follows. */
+    record Resync(String status, String streamId, String message, Instant timestamp) implements StreamEvent {
+        public Resync(String streamId, String message) {
+            this("resync", streamId, message, Instant.now());
+        }
+    }
+
     /** Something unexpected ended the stream. */
     record Failure(String status, String streamId, String error, Instant timestamp) implements StreamEvent {
         public Failure(String streamId, String error) {

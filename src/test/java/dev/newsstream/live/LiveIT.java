@@ -1,0 +1,277 @@
+package dev.newsstream.live;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.newsstream.testing.Deployments;
+import dev.newsstream.testing.FixtureFeedServer;
+import dev.newsstream.testing.FixtureFeedServer.Item;
+import dev.newsstream.testing.Http;
+import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.SseConnection;
+import dev.newsstream.testing.SseConnection.Frame;
+import jakarta.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Live mode and resume: new articles pushed to open streams, Last-Event-ID giving exactly what was
+ * missed, a client that stops reading dropped without hurting another, lifetimes ending cleanly, and
+ * the headers and heartbeats that get a stream through buffering proxies.
+ */
+@ExtendWith(ArquillianExtension.class)
+class LiveIT {
+
+    static final Instant NEWEST = Instant.parse("2026-11-20T12:00:00Z");
+    static final Duration LIFETIME = ofSeconds(35); // outlives the flood test (about 18 s)
+    static FixtureFeedServer feeds;
+    static int extra;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        feeds = FixtureFeedServer.start();
+        feeds.putFeed("/live.xml", feed(0));
+        feeds.putFeed("/flood.xml", FixtureFeedServer.rss("Flood", List.of()));
+        SourcesJson sources = new SourcesJson()
+                .add("Live Wire", feeds.url("/live.xml"), "live")
+                .add("Flood", feeds.url("/flood.xml"), "flood");
+        return Deployments.builtWar(Map.of(
+                "newsstream.sources", Deployments.sourcesFile("live-it", sources.json()),
+                "newsstream.ingest.enabled", "false",
+                "newsstream.fetch.min-interval", "0s",
+                "newsstream.store.max-per-source", "100000",
+                "newsstream.live.log-size", "100000",
+                "newsstream.stream.live-heartbeat", "2s",
+                "newsstream.stream.write-timeout", "2s",
+                "newsstream.stream.max-lifetime", LIFETIME.toSeconds() + "s"));
+    }
+
+    /** The live feed with {@code count} extra items on top of its 3 regular ones. */
+    static String feed(int count) {
+        List<Item> items = new ArrayList<>();
+        for (int i = count; i >= 1; i--) {
+            items.add(new Item("Breaking " + i, "http://127.0.0.1/breaking/" + i, "breaking-" + i,
+                    NEWEST.plus(Duration.ofMinutes(i)), "extra " + i));
+        }
+        for (int i = 1; i <= 3; i++) {
+            items.add(new Item("Regular " + i, "http://127.0.0.1/regular/" + i, "regular-" + i,
+                    NEWEST.minus(Duration.ofHours(i)), "regular"));
+        }
+        return FixtureFeedServer.rss("Live Wire", items);
+    }
+
+    @AfterAll
+    static void stopFeeds() {
+        if (feeds != null) feeds.close();
+    }
+
+    @BeforeEach
+    void cacheHoldsTheLiveFeed() throws InterruptedException {
+        if (Http.getJson(uri("/news/source/Live%20Wire")).getInt("total") == 0) refresh();
+    }
+
+    @Test
+    void aLiveStreamStaysOpenAndPushesEachNewArticle() throws Exception {
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=live&live=true"))) {
+            Frame complete = last(stream.eventsUntil("complete", ofSeconds(15)));
+            feeds.putFeed("/live.xml", feed(++extra));
+            refresh();
+            Frame article = stream.nextEvent(ofSeconds(10));
+            assertNotNull(article, "a new article is pushed");
+            assertEquals("article", article.event());
+            assertEquals("Breaking " + extra, article.json().getJsonObject("article").getString("title"));
+            assertTrue(Long.parseLong(article.id()) > Long.parseLong(complete.id()), "ids grow with arrivals");
+        }
+    }
+
+    @Test
+    void aClientResumingWithLastEventIdGetsExactlyWhatItMissed() throws Exception {
+        String lastId;
+        try (SseConnection first = SseConnection.open(uri("/news/stream?category=live&live=true"))) {
+            lastId = last(first.eventsUntil("complete", ofSeconds(15))).id();
+        }
+        Set<String> missed = IntStream.rangeClosed(extra + 1, extra + 3).mapToObj(i -> "Breaking " + i).collect(Collectors.toSet());
+        extra += 3;
+        feeds.putFeed("/live.xml", feed(extra));
+        refresh();
+
+        try (SseConnection resumed = SseConnection.open(uri("/news/stream?category=live&live=true"),
+                Map.of("Last-Event-ID", lastId))) {
+            List<Frame> frames = resumed.eventsUntil("complete", ofSeconds(15));
+            List<String> kinds = frames.stream().map(Frame::event).toList();
+            assertEquals(List.of("article", "article", "article", "starting", "complete"), kinds, "no initial batch");
+            assertEquals(missed, frames.subList(0, 3).stream()
+                    .map(f -> f.json().getJsonObject("article").getString("title")).collect(Collectors.toSet()));
+        }
+        try (SseConnection byQuery = SseConnection.open(uri("/news/stream?category=live&last_event_id=" + lastId))) {
+            assertEquals("article", byQuery.nextEvent(ofSeconds(10)).event(), "?last_event_id= works like the header");
+        }
+    }
+
+    @Test
+    void anUnknownOrTooOldIdGetsAResyncThenTheFullInitialBatch() throws Exception {
+        for (String id : List.of("99999999", "not-a-number")) {
+            try (SseConnection stream = SseConnection.open(uri("/news/stream?category=live"), Map.of("Last-Event-ID", id))) {
+                List<Frame> frames = stream.eventsUntil("complete", ofSeconds(15));
+                assertEquals("resync", frames.get(0).event(), id);
+                assertTrue(frames.get(0).json().getString("message").contains(id));
+                assertNotNull(frames.get(0).retry());
+                assertEquals("initial", frames.get(1).event());
+                assertTrue(frames.get(1).json().getJsonArray("articles").size() >= 3);
+            }
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDroppedWithoutSlowingAnother() throws Exception {
+        double slowBefore = Http.get(uri("/metrics"), "text/plain", ofSeconds(10)).body().lines()
+                .filter(l -> l.contains("streams_closed") && l.contains("slow_client")).count();
+        try (Socket stuck = new Socket();
+             SseConnection healthy = SseConnection.open(uri("/news/stream?category=flood&live=true"))) {
+            stuck.setReceiveBufferSize(2048);
+            stuck.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+            OutputStream out = stuck.getOutputStream();
+            out.write(("GET /news/stream?category=flood&live=true HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush(); // and never read a byte
+            healthy.eventsUntil("complete", ofSeconds(15));
+            String healthyId = healthy.headers().firstValue("X-Stream-ID").orElseThrow();
+            assertTrue(waitFor(() -> Http.getJson(uri("/debug/streams")).getInt("active_streams") == 2, ofSeconds(10)));
+            String stuckId = Http.getJson(uri("/debug/streams")).getJsonObject("streams").keySet().stream()
+                    .filter(id -> !id.equals(healthyId)).findFirst().orElseThrow();
+
+            // The container buffers megabytes for a client before a write blocks, so flood in rounds
+            // (~9 MB each) until the stuck client's write blocks past the deadline and it is dropped.
+            int perRound = 12_000;
+            int rounds = 0;
+            int received = 0;
+            boolean dropped = false;
+            while (!dropped && rounds < 6) {
+                rounds++;
+                feeds.putFeed("/flood.xml", flood(rounds * perRound, perRound));
+                refresh();
+                int target = rounds * perRound;
+                long deadline = System.nanoTime() + ofSeconds(60).toNanos();
+                while (received < target && System.nanoTime() < deadline) {
+                    Frame f = healthy.nextEvent(ofSeconds(10));
+                    assertNotNull(f, "the healthy client kept receiving; got " + received);
+                    if ("article".equals(f.event())) received++;
+                }
+                assertEquals(target, received, "every new article reached the client that reads");
+                dropped = waitFor(() -> !Http.getJson(uri("/debug/streams")).getJsonObject("streams").containsKey(stuckId),
+                        ofSeconds(5));
+            }
+            System.out.printf("slow client: dropped=%s after %d rounds (%d articles)%n", dropped, rounds, received);
+            assertTrue(dropped, () -> "the stuck client is dropped: " + Http.getJson(uri("/debug/streams")));
+            assertTrue(Http.getJson(uri("/debug/streams")).getJsonObject("streams").containsKey(healthyId),
+                    "the healthy client is still connected");
+            String metrics = Http.get(uri("/metrics"), "text/plain", ofSeconds(10)).body();
+            assertTrue(metrics.lines().anyMatch(l -> l.contains("streams_closed") && l.contains("slow_client")
+                    && !l.trim().endsWith(" 0.0") && !l.trim().endsWith(" 0")), "counted as a slow client");
+            assertTrue(slowBefore >= 0);
+        }
+    }
+
+    /** {@code count} new items numbered up to {@code last}. */
+    static String flood(int last, int count) {
+        String filler = "word ".repeat(95);
+        List<Item> items = IntStream.rangeClosed(last - count + 1, last).mapToObj(i -> new Item("Flood " + i,
+                "http://127.0.0.1/flood/" + i, "flood-" + i, NEWEST.plus(Duration.ofSeconds(i)), filler)).toList();
+        return FixtureFeedServer.rss("Flood", items);
+    }
+
+    @Test
+    void aLiveStreamEndsCleanlyAtItsJitteredLifetime() throws Exception {
+        long opened = System.nanoTime();
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=live&live=true"))) {
+            stream.eventsUntil("complete", ofSeconds(15));
+            assertTrue(stream.awaitEnd(LIFETIME.plusSeconds(8)), "the server ends it");
+            Duration lived = Duration.ofNanos(System.nanoTime() - opened);
+            assertTrue(lived.compareTo(LIFETIME.multipliedBy(8).dividedBy(10)) > 0, "lived " + lived);
+            assertTrue(stream.rawLines().stream().anyMatch(l -> l.startsWith(":") && l.contains("lifetime")),
+                    "a comment says why before the clean end");
+        }
+    }
+
+    @Test
+    void streamsCarryProxyFriendlyHeadersAndIdleHeartbeats() throws Exception {
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=live&live=true"))) {
+            assertEquals("no-cache", stream.headers().firstValue("Cache-Control").orElse(""));
+            assertEquals("no", stream.headers().firstValue("X-Accel-Buffering").orElse(""));
+            assertTrue(stream.headers().firstValue("Content-Length").isEmpty());
+            stream.eventsUntil("complete", ofSeconds(15));
+            Frame beat = stream.nextFrame(ofSeconds(5));
+            assertNotNull(beat, "an idle live stream still sends something within the heartbeat interval");
+            assertTrue(beat.isComment(), beat.toString());
+        }
+    }
+
+    @Test
+    void browsersGetThePageAndApiClientsGetJson() {
+        HttpResponse<String> page = Http.get(uri("/"), "text/html,application/xhtml+xml,*/*;q=0.8", ofSeconds(10));
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().toLowerCase().contains("<!doctype html"));
+        for (String accept : List.of("application/json", "*/*")) {
+            HttpResponse<String> info = Http.get(uri("/"), accept, ofSeconds(10));
+            assertEquals("newsstream", Http.json(info).getString("name"), accept);
+        }
+        HttpResponse<String> js = Http.get(uri("/assets/app.js"), "*/*", ofSeconds(10));
+        assertEquals(200, js.statusCode());
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertEquals(404, Http.get(uri("/assets/..%2Fweb.xml"), "*/*", ofSeconds(10)).statusCode());
+        assertEquals(404, Http.get(uri("/assets/missing.js"), "*/*", ofSeconds(10)).statusCode());
+    }
+
+    private void refresh() throws InterruptedException {
+        long runs = Http.getJson(uri("/cache/status")).getInt("update_count");
+        assertEquals("started", Http.json(Http.post(uri("/cache/refresh"))).getString("status"));
+        assertTrue(waitFor(() -> Http.getJson(uri("/cache/status")).getInt("update_count") > runs, ofSeconds(30)));
+    }
+
+    private static Frame last(List<Frame> frames) {
+        return frames.get(frames.size() - 1);
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+
+    static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+}

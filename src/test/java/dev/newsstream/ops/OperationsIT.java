@@ -1,0 +1,263 @@
+package dev.newsstream.ops;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.newsstream.testing.Deployments;
+import dev.newsstream.testing.FixtureFeedServer;
+import dev.newsstream.testing.Http;
+import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.SseConnection;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What operators see: health that tells the truth, the debug endpoints that name what is stuck,
+ * metrics that move, and JSON errors for every bad request. The feed executor is saturated on purpose
+ * by a stream over more never-answering sources than it has threads.
+ */
+@ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsIT {
+
+    static final String TOKEN = "s3cret";
+    static final int HANGING = 70; // more than the 64 threads of server-config's feed executor
+    static FixtureFeedServer feeds;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        feeds = FixtureFeedServer.start();
+        SourcesJson sources = new SourcesJson()
+                .add("Good", feeds.url("/rss/good.xml"), "good")
+                .add("Gone", feeds.url("/status/404"), "gone")
+                .add("Slow", feeds.url("/rss/slow.xml"), "slow");
+        for (int i = 1; i <= HANGING; i++) sources.add("Stuck " + i, feeds.url("/hang/stuck-" + i), "saturate");
+        feeds.setDelay("/rss/slow.xml", ofSeconds(30)); // outlives the 8 s deadline: only a disconnect ends it early
+        return Deployments.builtWar(Map.of(
+                "newsstream.sources", Deployments.sourcesFile("ops-it", sources.json()),
+                "newsstream.fetch.timeout", "8s",
+                "newsstream.ingest.initial-delay", "5s",
+                "newsstream.ingest.interval", "1h",
+                "newsstream.fetch.min-interval", "0s",
+                "newsstream.health.max-queued-fetches", "3",
+                "newsstream.debug.stack-after", "1s",
+                "newsstream.debug.token", TOKEN));
+    }
+
+    @AfterAll
+    static void stopFeeds() {
+        if (feeds != null) feeds.close();
+    }
+
+    @Test
+    @Order(1)
+    void readinessWaitsForTheFirstRefreshThenEveryCheckIsUpWithData() throws Exception {
+        HttpResponse<String> early = Http.get(uri("/health/ready"));
+        assertEquals(503, early.statusCode(), early.body());
+        assertTrue(early.body().contains("first refresh not done yet"), early.body());
+        assertEquals(200, Http.get(uri("/health/live")).statusCode(), "alive while warming up");
+
+        assertTrue(waitFor(() -> Http.get(uri("/health/ready")).statusCode() == 200, ofSeconds(40)),
+                () -> Http.get(uri("/health/ready")).body());
+        JsonObject ready = check(Http.json(Http.get(uri("/health/ready"))), "ready");
+        assertEquals(HANGING + 3, num(ready, "sources"));
+        assertTrue(num(ready, "cached_articles") >= 5, "ready as soon as there is something to show");
+        assertTrue(waitFor(() -> Http.getJson(uri("/cache/status")).getInt("update_count") >= 1, ofSeconds(40)));
+        ready = check(Http.json(Http.get(uri("/health/ready"))), "ready");
+        assertEquals(1, num(ready, "refreshes_completed"));
+        assertTrue(num(ready, "sources_failing") >= 1, "Gone and the stuck ones fail: " + ready);
+        assertNotNull(ready.getString("last_refresh"));
+
+        JsonObject live = check(Http.json(Http.get(uri("/health/live"))), "live");
+        assertEquals(0, num(live, "hung_fetches"));
+        JsonObject started = check(Http.json(Http.get(uri("/health/started"))), "started");
+        assertEquals("true", started.get("executors_resolved").toString());
+        assertEquals("UP", Http.json(Http.get(uri("/health"))).getString("status"));
+    }
+
+    /** Health data values may come as JSON numbers or strings, depending on the server. */
+    private static long num(JsonObject data, String key) {
+        JsonValue v = data.get(key);
+        assertNotNull(v, key + " missing in " + data);
+        return v.getValueType() == JsonValue.ValueType.NUMBER ? ((jakarta.json.JsonNumber) v).longValue()
+                : Long.parseLong(((jakarta.json.JsonString) v).getString());
+    }
+
+    private static JsonObject check(JsonObject health, String name) {
+        assertEquals("UP", health.getString("status"), health.toString());
+        return health.getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+                .filter(c -> c.getString("name").equals(name)).findFirst().orElseThrow().getJsonObject("data");
+    }
+
+    @Test
+    @Order(2)
+    void aSaturatedExecutorMakesReadinessDownButNotLivenessAndDebugExecutorShowsWhere() throws Exception {
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=saturate&use_cache=false"))) {
+            stream.nextEvent(ofSeconds(10));
+            assertTrue(waitFor(() -> feeds.openConnections("/hang/stuck") >= 60, ofSeconds(10)));
+            Thread.sleep(1200); // past newsstream.debug.stack-after
+
+            HttpResponse<String> ready = Http.get(uri("/health/ready"));
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("feed executor saturated"), ready.body());
+            assertEquals(200, Http.get(uri("/health/live")).statusCode(), "slow feeds never make the service dead");
+
+            JsonObject executor = Http.json(debug("/debug/executor"));
+            JsonObject figures = executor.getJsonObject("figures");
+            assertTrue(figures.getInt("queued") >= 3, "more fetches than threads wait in the queue: " + figures);
+            JsonObject running = executor.getJsonArray("fetches").stream().map(JsonValue::asJsonObject)
+                    .filter(f -> f.getString("state").equals("running")).findFirst().orElseThrow();
+            assertTrue(running.getString("source").startsWith("Stuck "));
+            assertTrue(running.getJsonArray("urls").getString(0).contains("/hang/stuck-"));
+            assertEquals(1, running.getJsonArray("waiting_streams").size());
+            assertTrue(running.getJsonNumber("age_seconds").doubleValue() >= 1.0);
+            String stack = running.getJsonArray("stack").toString();
+            assertTrue(stack.contains("FeedFetcher.fetch"), "the stack names where it waits: " + stack);
+
+            JsonObject blocked = Http.json(debug("/debug/threads?state=TIMED_WAITING&name=concurrent"));
+            assertTrue(blocked.getInt("count") >= 1, blocked.toString());
+            for (JsonValue t : blocked.getJsonArray("threads")) {
+                assertEquals("TIMED_WAITING", t.asJsonObject().getString("state"));
+            }
+        }
+        assertTrue(waitFor(() -> Http.get(uri("/health/ready")).statusCode() == 200, ofSeconds(15)),
+                "ready again once the client left and its fetches were cancelled");
+        assertTrue(feeds.awaitNoOpenConnections("/hang/stuck", ofSeconds(10)));
+    }
+
+    @Test
+    @Order(3)
+    void metricsMoveAfterAStreamADisconnectAndAFailedFetch() throws Exception {
+        double opened = metric("newsstream_streams_opened_total");
+        double disconnects = metric("newsstream_disconnects_total");
+        double failed = metric("newsstream_fetches_failed_total");
+        double started = metric("newsstream_fetches_started_total");
+
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=gone&use_cache=false"))) {
+            stream.eventsUntil("complete", ofSeconds(15));
+        }
+        try (SseConnection leaving = SseConnection.open(uri("/news/stream?category=slow&use_cache=false"))) {
+            leaving.nextEvent(ofSeconds(10));
+            leaving.abort();
+            assertTrue(waitFor(() -> metric("newsstream_disconnects_total") > disconnects, ofSeconds(10)));
+        }
+        assertEquals(opened + 2, metric("newsstream_streams_opened_total"));
+        assertTrue(metric("newsstream_fetches_failed_total") >= failed + 1);
+        assertTrue(metric("newsstream_fetches_started_total") >= started + 2);
+        assertTrue(metric("newsstream_futures_cancelled_total") >= 1, "the slow fetch was cancelled");
+        String text = metricsText();
+        assertTrue(text.contains("newsstream_streams_active"), "gauge of active streams");
+        assertTrue(text.contains("newsstream_fetch_duration"), "fetch duration timer");
+        assertTrue(text.contains("reason=\"http_status\""), "failures are labelled by reason");
+    }
+
+    @Test
+    @Order(4)
+    void debugEndpointsNeedTheTokenWhenOneIsConfigured() {
+        HttpResponse<String> refused = Http.get(uri("/debug/streams"));
+        assertEquals(401, refused.statusCode());
+        assertTrue(Http.json(refused).getString("detail").contains("Bearer"));
+        assertEquals(200, debug("/debug/streams").statusCode());
+        assertEquals(401, Http.get(uri("/debug/threads")).statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void theOpenApiDocumentDescribesTheStream() {
+        HttpResponse<String> openapi = Http.get(uri("/openapi"), "*/*", ofSeconds(10));
+        assertEquals(200, openapi.statusCode());
+        for (String expected : new String[] {"/news/stream", "/news/sources/stats", "/cache/refresh", "source_complete"}) {
+            assertTrue(openapi.body().contains(expected), "openapi lacks " + expected);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @Order(6)
+    @CsvSource({
+            "GET, /news?limit=-1, 400",
+            "GET, /news?limit=abc, 400",
+            "GET, /news?offset=-1, 400",
+            "GET, /news?since=last-week, 400",
+            "GET, /news/category/good?limit=0, 400",
+            "GET, /news/source/Nobody, 404",
+            "GET, /debug/source/Nobody, 404",
+            "GET, /debug/threads?state=SLEEPY, 400",
+            "GET, /no/such/route, 404",
+            "GET, /news/stream?use_cache=sometimes, 400",
+            "POST, /news/sources, 405",
+            "DELETE, /cache/status, 405",
+    })
+    void badRequestsGetJsonErrors(String method, String path, int status) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Accept", path.startsWith("/news/stream") ? "text/event-stream" : "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
+                .timeout(ofSeconds(10)).build();
+        HttpResponse<String> response = Http.send(request);
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                path + " answered " + response.headers().firstValue("Content-Type"));
+        String detail = Http.json(response).getString("detail");
+        assertFalse(detail.isBlank());
+        assertFalse(detail.contains("Exception"), "no stack traces or class names: " + detail);
+    }
+
+    private HttpResponse<String> debug(String path) {
+        return Http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN)
+                .timeout(ofSeconds(10)).GET().build());
+    }
+
+    private String metricsText() {
+        HttpResponse<String> response = Http.get(uri("/metrics"), "text/plain", ofSeconds(10));
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+
+    /** Sum over all series of one metric in the OpenMetrics text. */
+    private double metric(String name) {
+        Matcher m = Pattern.compile("(?m)^(?:application_)?" + name + "(?:\\{[^}]*})?\\s+(\\S+)").matcher(metricsText());
+        double sum = 0;
+        while (m.find()) sum += Double.parseDouble(m.group(1));
+        return sum;
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+
+    static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+}

@@ -212,7 +212,9 @@
         streamHealthy();
         lastKnownStats.clear();
         (Array.isArray(data.source_stats) ? data.source_stats : []).forEach(function (stat) {
-            if (stat && typeof stat.name === 'string') lastKnownStats.set(stat.name, stat);
+            if (!stat || typeof stat.name !== 'string' || !stat.name) return;
+            lastKnownStats.set(stat.name, stat);
+            if (!sourceRows.has(stat.name)) setSource(stat.name, stat.status || 'pending', describeStat(stat));
         });
         addArticles(data.articles, false);
     }
@@ -257,7 +259,7 @@
         var progress = data.progress || { completed: 0, total: 0, percentage: 100 };
         parts.push(progress.completed + ' of ' + plural(progress.total, 'source', 'sources'));
         if (data.failed_sources) parts.push(data.failed_sources + ' failed');
-        if (typeof data.cache_age_seconds === 'number') parts.push('from cache, ' + ageText(data.cache_age_seconds));
+        if (typeof data.cache_age_seconds === 'number') parts.push('cached ' + ageText(data.cache_age_seconds));
         else if (typeof data.duration_ms === 'number') parts.push((data.duration_ms / 1000).toFixed(1) + ' s');
         setProgress({ completed: progress.completed, total: progress.total, percentage: 100 }, parts.join(' · '));
         announce('Loaded ' + plural(records.length, 'article', 'articles'));
@@ -276,9 +278,10 @@
     }
 
     function ageText(seconds) {
-        if (seconds < 60) return Math.round(seconds) + ' s old';
-        if (seconds < 3600) return Math.round(seconds / 60) + ' min old';
-        return Math.round(seconds / 3600) + ' h old';
+        if (seconds < 10) return 'just now';
+        if (seconds < 60) return Math.round(seconds) + ' s ago';
+        if (seconds < 3600) return Math.round(seconds / 60) + ' min ago';
+        return Math.round(seconds / 3600) + ' h ago';
     }
 
     // ------------------------------------------------------------------ progress and sources
@@ -292,11 +295,15 @@
         el.progressText.textContent = message || (progress.completed + ' of ' + plural(progress.total, 'source', 'sources'));
     }
 
+    /** Every source of this stream now waits: the catalog's for the category, and any the cache told of. */
     function resetSourceList() {
         sourceRows.forEach(function (row) { row.remove(); });
         sourceRows.clear();
         sources.forEach(function (s) {
             if (!category || s.category === category) setSource(s.name, 'pending', 'waiting');
+        });
+        lastKnownStats.forEach(function (stat, name) {
+            if (!sourceRows.has(name)) setSource(name, 'pending', 'waiting');
         });
         updateSourceSummary();
     }
@@ -404,23 +411,23 @@
         var titleText = text(article.title) || 'Untitled';
 
         var image = safeUrl(article.image);
+        var figure = make('div', 'card__media');
         if (image) {
-            var figure = make('div', 'card__media');
             var img = document.createElement('img');
             img.setAttribute('alt', '');
             img.setAttribute('loading', 'lazy');
             img.setAttribute('decoding', 'async');
             img.setAttribute('referrerpolicy', 'no-referrer');
             img.addEventListener('error', function () {
-                figure.remove();
-                card.classList.add('card--no-image');
+                img.remove();
+                placeholder(card, figure, article);
             });
             img.setAttribute('src', image);
             figure.appendChild(img);
-            card.appendChild(figure);
         } else {
-            card.classList.add('card--no-image');
+            placeholder(card, figure, article);
         }
+        card.appendChild(figure);
 
         var body = make('div', 'card__body');
         var heading = make('h3', 'card__title');
@@ -461,6 +468,18 @@
         return card;
     }
 
+    /** No picture: a tinted panel with the source's name keeps the grid's rows even (decorative only). */
+    function placeholder(card, figure, article) {
+        card.classList.add('card--no-image');
+        figure.classList.add('card__media--placeholder');
+        figure.setAttribute('aria-hidden', 'true');
+        var name = text(article.source) || text(article.category) || 'news';
+        var hash = 0;
+        for (var i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
+        figure.setAttribute('data-tint', String(hash % 6));
+        figure.textContent = name;
+    }
+
     function refreshTimes() {
         var now = Date.now();
         el.articles.querySelectorAll('time[datetime]').forEach(function (node) {
@@ -497,10 +516,16 @@
 
     // ------------------------------------------------------------------ categories, search, start
 
-    function loadJson(url) {
+    /** GET url as JSON; a failure (a network blip, a 5xx) is tried again twice, 2 s and 4 s later. */
+    function loadJson(url, attempt) {
+        attempt = attempt || 0;
         return fetch(url, { headers: { Accept: 'application/json' } }).then(function (response) {
             if (!response.ok) throw new Error(url + ' answered ' + response.status);
             return response.json();
+        }).catch(function (error) {
+            if (attempt >= 2) throw error;
+            return new Promise(function (resolve) { setTimeout(resolve, 2000 * (attempt + 1)); })
+                .then(function () { return loadJson(url, attempt + 1); });
         });
     }
 

@@ -115,7 +115,9 @@ class BrowserIT {
                 "newsstream.sources", Deployments.sourcesFile("browser-it", sources.json()),
                 "newsstream.ingest.enabled", "false",
                 // a manual refresh right after the first stream must really fetch again
-                "newsstream.fetch.min-interval", "1s"));
+                "newsstream.fetch.min-interval", "1s",
+                // a closed tab shows only when a write fails: heartbeat often, so a switched-away stream goes at once
+                "newsstream.stream.live-heartbeat", "1s"));
     }
 
     static String heraldFeed(List<Item> extra) {
@@ -195,7 +197,7 @@ class BrowserIT {
         assertTrue(Http.get(uri("/assets/app.js"), "*/*", ofSeconds(10)).statusCode() == 200
                         && Http.get(uri("/assets/app.css"), "*/*", ofSeconds(10)).statusCode() == 200,
                 "the page's assets are served under /assets/");
-        feeds.setDelay("/feeds/courier.xml", ofSeconds(3)); // one slow source, so the page has a moment in between
+        feeds.setDelay("/feeds/courier.xml", ofSeconds(5)); // one slow source, so the page has a moment in between
         try {
             driver.get(uri("/").toString());
             assertEquals("newsstream", driver.getTitle(), "GET / in a browser is the page: " + driver.getPageSource());
@@ -347,6 +349,7 @@ class BrowserIT {
                 assertEquals(v[0], ((Number) js("return window.innerWidth")).intValue());
                 assertEquals(v[0], ((Number) js("return document.documentElement.scrollWidth")).intValue(),
                         name + ": nothing sticks out sideways");
+                sleep(600); // the progress bar's transition
                 Path file = SCREENSHOTS.resolve(name + ".png");
                 Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
                 System.out.println("screenshot: " + file.toAbsolutePath());
@@ -367,8 +370,12 @@ class BrowserIT {
         awaitTrue("the page's stream has completed", ofSeconds(30), () -> "complete".equals(mainAttr("data-phase")));
     }
 
+    /**
+     * On loopback, whatever address the container reports: the fixture's pictures are on 127.0.0.1, and
+     * Chromium blocks a page on any other address from loading them (Private Network Access).
+     */
     private URI uri(String path) {
-        return URI.create(base.toString().replaceAll("/$", "") + path);
+        return URI.create("http://127.0.0.1:" + base.getPort() + path);
     }
 
     private Object js(String script, Object... args) {
@@ -470,7 +477,11 @@ class BrowserIT {
                 + "\nprogress: " + safely(() -> text(By.id("progress-text")))
                 + "\nsources: " + safely(() -> driver.findElements(By.cssSelector("#source-list li")).stream()
                         .map(li -> li.getAttribute("data-source") + "=" + li.getAttribute("data-status")).toList().toString())
-                + "\ncards: " + safely(() -> String.valueOf(driver.findElements(By.cssSelector("#articles article.card")).size())));
+                + "\ncards: " + safely(() -> String.valueOf(driver.findElements(By.cssSelector("#articles article.card")).size()))
+                + "\nrequests: " + safely(() -> String.valueOf(((JavascriptExecutor) driver).executeScript(
+                        "return performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus"
+                                + " + ' ' + Math.round(e.startTime) + '+' + Math.round(e.duration) + 'ms')")))
+                + "\nconsole: " + safely(() -> driver.manage().logs().get(LogType.BROWSER).getAll().toString()));
         if (last != null) error.initCause(last);
         throw error;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.Http;
+import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -285,9 +285,7 @@ class CacheIT {
     }
 
     private void refreshAndWait() throws InterruptedException {
-        long runs = Http.getJson(uri("/cache/status")).getInt("update_count");
-        assertEquals("started", Http.json(Http.post(uri("/cache/refresh"))).getString("status"));
-        assertTrue(waitFor(() -> Http.getJson(uri("/cache/status")).getInt("update_count") > runs, ofSeconds(30)));
+        Http.refreshAndWait(this::uri);
     }
 
     private static void waitUntilDue(JsonObject stat) throws InterruptedException {
@@ -318,12 +316,4 @@ class CacheIT {
         return URI.create(base.toString().replaceAll("/$", "") + path);
     }
 
-    static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
-    }
 }

@@ -10,6 +10,7 @@ import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
+import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -253,9 +253,7 @@ class LiveIT {
     }
 
     private void refresh() throws InterruptedException {
-        long runs = Http.getJson(uri("/cache/status")).getInt("update_count");
-        assertEquals("started", Http.json(Http.post(uri("/cache/refresh"))).getString("status"));
-        assertTrue(waitFor(() -> Http.getJson(uri("/cache/status")).getInt("update_count") > runs, ofSeconds(30)));
+        Http.refreshAndWait(this::uri);
     }
 
     private static Frame last(List<Frame> frames) {
@@ -266,12 +264,4 @@ class LiveIT {
         return URI.create(base.toString().replaceAll("/$", "") + path);
     }
 
-    static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
-    }
 }

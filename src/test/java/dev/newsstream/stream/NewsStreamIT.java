@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.Http;
+import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -341,12 +341,4 @@ class NewsStreamIT {
         assertTrue(reached, "active streams should reach " + expected + ": " + Http.getJson(uri("/debug/streams")));
     }
 
-    static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
-    }
 }

@@ -50,6 +50,16 @@ public final class Http {
         return Json.createReader(new StringReader(response.body())).read();
     }
 
+    /** POST /cache/refresh and wait until that refresh has finished. */
+    public static void refreshAndWait(java.util.function.Function<String, URI> uri) throws InterruptedException {
+        long runs = getJson(uri.apply("/cache/status")).getInt("update_count");
+        HttpResponse<String> started = post(uri.apply("/cache/refresh"));
+        if (!"started".equals(json(started).getString("status"))) throw new AssertionError("refresh not started: " + started.body());
+        if (!Wait.waitFor(() -> getJson(uri.apply("/cache/status")).getInt("update_count") > runs, Duration.ofSeconds(30))) {
+            throw new AssertionError("refresh did not finish: " + getJson(uri.apply("/cache/status")));
+        }
+    }
+
     public static JsonObject getJson(URI uri) {
         HttpResponse<String> response = get(uri);
         if (response.statusCode() != 200) {

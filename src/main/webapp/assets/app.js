@@ -149,6 +149,7 @@
                 if (source !== stream) return; // a frame still queued from a stream we closed
                 var data = parse(event);
                 if (!data) return;
+                streamHealthy(); // a frame came: whatever the open event said or has yet to say, we are live
                 setStreamId(data.stream_id);
                 handler(data);
             });
@@ -193,7 +194,7 @@
     function scheduleRetry(message) {
         if (retryTimer) clearTimeout(retryTimer);
         var seconds = Math.round(retryDelay / 1000);
-        setConnection('error', message + ' Retrying in ' + seconds + ' s.');
+        setConnection('error', message + ' Retrying in ' + seconds + '\u00a0s.');
         retryTimer = setTimeout(function () {
             retryTimer = null;
             openStream();
@@ -209,7 +210,6 @@
     // ------------------------------------------------------------------ frames
 
     function onInitial(data) {
-        streamHealthy();
         lastKnownStats.clear();
         (Array.isArray(data.source_stats) ? data.source_stats : []).forEach(function (stat) {
             if (!stat || typeof stat.name !== 'string' || !stat.name) return;
@@ -225,7 +225,6 @@
     }
 
     function onStarting(data) {
-        streamHealthy();
         setPhase('streaming');
         resetSourceList();
         setProgress({ completed: 0, total: sourceRows.size, percentage: 0 }, text(data.message) || 'Fetching sources…');
@@ -247,7 +246,6 @@
     }
 
     function onComplete(data) {
-        streamHealthy();
         setPhase('complete');
         // answered from the cache: no source reported, so show what the cache knew about each
         sourceRows.forEach(function (row, name) {

@@ -14,7 +14,7 @@ public class StreamSettings {
     int maxActive;
 
     @Inject
-    @ConfigProperty(name = "newsstream.stream.heartbeat", defaultValue = "1s")
+    @ConfigProperty(name = "newsstream.stream.heartbeat", defaultValue = "750ms")
     Duration heartbeat;
 
     @Inject

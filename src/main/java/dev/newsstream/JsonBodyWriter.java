@@ -1,5 +1,7 @@
 package dev.newsstream;
 
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
  */
 @Provider
 @Produces(MediaType.APPLICATION_JSON)
+@Priority(Priorities.ENTITY_CODER) // ahead of the container's JSON-B writer, which is registered like an application provider
 public class JsonBodyWriter implements MessageBodyWriter<Object> {
 
     @Override

@@ -1,7 +1,6 @@
 package dev.newsstream.ingest.boundary;
 
 import dev.newsstream.feed.control.SourceCatalog;
-import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceResult;
 import dev.newsstream.feed.entity.SourceStat;
@@ -23,7 +22,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -54,11 +54,13 @@ class CacheIT {
         feeds.setDelay("/rss/shared-", Duration.ofMillis(1500));
         feeds.setDelay("/rss/slow.xml", ofSeconds(4));
         feeds.put("/flaky.xml", 500, "text/plain", "down".getBytes(StandardCharsets.UTF_8), null);
+        feeds.put("/busy.xml", 503, "text/plain", "busy".getBytes(StandardCharsets.UTF_8), Map.of("Retry-After", "120"));
         SourcesJson sources = new SourcesJson();
         for (int i = 1; i <= 10; i++) sources.add("Shared " + i, feeds.url("/rss/shared-" + i + ".xml"), "shared");
         sources.add("Slow", feeds.url("/rss/slow.xml"), "slow")
                 .add("Etag", feeds.url("/etag/tagged.xml"), "etag")
                 .add("Flaky", feeds.url("/flaky.xml"), "flaky")
+                .add("Busy", feeds.url("/busy.xml"), "busy")
                 .add("Paper A", feeds.url("/rss/papera.xml"), "world")
                 .add("Paper B", feeds.url("/atom/paperb.xml"), "world")
                 .addConsolidated("Both Papers", "merged", feeds.url("/rss/papera.xml"), feeds.url("/atom/paperb.xml"));
@@ -90,7 +92,7 @@ class CacheIT {
         JsonObject status = Http.getJson(uri("/cache/status"));
         assertFalse(status.isNull("last_updated"));
         assertTrue(status.getInt("total_articles") >= 50, status.toString());
-        assertEquals(16, status.getInt("total_sources"));
+        assertEquals(17, status.getInt("total_sources"));
         assertTrue(status.getInt("sources_with_errors") >= 1, "Flaky fails: " + status);
         assertEquals(50, status.getJsonObject("category_breakdown").getInt("shared"));
         for (JsonValue v : Http.getJson(uri("/news/sources/stats")).getJsonArray("sources")) {
@@ -183,6 +185,16 @@ class CacheIT {
         } finally {
             feeds.put("/flaky.xml", 500, "text/plain", "down".getBytes(StandardCharsets.UTF_8), null);
         }
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBackOffIsHonoured() {
+        JsonObject busy = statOf("Busy");
+        assertEquals("error", busy.getString("status"));
+        assertTrue(busy.getString("error_message").contains("HTTP 503"), busy.toString());
+        long delay = Duration.between(Instant.parse(busy.getString("last_checked")),
+                Instant.parse(busy.getString("next_attempt_at"))).toSeconds();
+        assertTrue(delay >= 115 && delay <= 125, "Retry-After: 120 beats the 1 s back-off, got " + delay + " s");
     }
 
     @Test

@@ -57,17 +57,22 @@ public final class SseChannel {
 
     /** Queues a JSON frame whose SSE event name is {@code name}; never blocks. */
     public void send(String name, long id, Object payload) {
-        enqueue(new Outgoing(frame(name, id, payload, false), false));
+        enqueue(new Outgoing(frame(name, id, JsonFormat.toJson(payload), false), false));
+    }
+
+    /** Like {@link #send} with the JSON already made: the live fan-out serialises each article once for all clients. */
+    public void sendJson(String name, long id, String json) {
+        enqueue(new Outgoing(frame(name, id, json, false), false));
     }
 
     /** Like {@link #send} and also tells the browser how long to wait before reconnecting. */
     public void sendWithRetryHint(String name, long id, Object payload) {
-        enqueue(new Outgoing(frame(name, id, payload, true), false));
+        enqueue(new Outgoing(frame(name, id, JsonFormat.toJson(payload), true), false));
     }
 
     /** Queues the final frame: once it is written the connection is closed cleanly. */
     public void sendLast(String name, long id, Object payload) {
-        enqueue(new Outgoing(frame(name, id, payload, false), true));
+        enqueue(new Outgoing(frame(name, id, JsonFormat.toJson(payload), false), true));
     }
 
     /** Ends the stream cleanly after what is queued, with a comment saying why (EventSource then reconnects). */
@@ -107,11 +112,11 @@ public final class SseChannel {
         }
     }
 
-    private OutboundSseEvent frame(String name, long id, Object payload, boolean retryHint) {
+    private OutboundSseEvent frame(String name, long id, String json, boolean retryHint) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder()
                 .name(name)
                 .id(String.valueOf(id))
-                .data(JsonFormat.toJson(payload));
+                .data(json);
         if (retryHint) builder.reconnectDelay(settings.retry().toMillis());
         return builder.build();
     }

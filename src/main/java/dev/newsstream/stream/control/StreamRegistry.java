@@ -59,6 +59,9 @@ public class StreamRegistry {
     @Inject
     NewsMetrics metrics;
 
+    @Inject
+    ArticleFrames frames;
+
     @Resource(lookup = "concurrent/newsstream/writers")
     ManagedExecutorService writers;
 
@@ -105,7 +108,7 @@ public class StreamRegistry {
         }
         created.incrementAndGet();
         metrics.streamOpened();
-        StreamSession session = new StreamSession(id, sources, request.live(), request.category(), settings, store,
+        StreamSession session = new StreamSession(id, sources, request.live(), request.category(), settings, store, frames,
                 (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, onClose), this::closed);
         active.put(id, session);
         boolean hinted = false;

@@ -50,6 +50,7 @@ public final class StreamSession {
     private final ArticleStore store;
     private final SseChannel channel;
     private final CloseListener listener;
+    private final ArticleFrames frames;
     private final Instant startedAt = Instant.now();
     private final Instant expiresAt;
     private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
@@ -66,7 +67,8 @@ public final class StreamSession {
     private volatile String phase = "starting";
 
     public StreamSession(String id, List<Source> sources, boolean live, String category, StreamSettings settings,
-                         ArticleStore store, ChannelFactory channels, CloseListener listener) {
+                         ArticleStore store, ArticleFrames frames, ChannelFactory channels, CloseListener listener) {
+        this.frames = frames;
         this.id = id;
         this.sources = List.copyOf(sources);
         this.live = live;
@@ -232,8 +234,7 @@ public final class StreamSession {
     }
 
     private void sendArticle(LoggedArticle arrived) {
-        StreamEvent.ArticleArrived event = new StreamEvent.ArticleArrived(arrived.article());
-        channel.send(event.status(), arrived.sequence(), event);
+        channel.sendJson("article", arrived.sequence(), frames.json(arrived));
     }
 
     /** Heartbeats come fast while fetches are pending (to find vanished clients) and slow when idle. */

@@ -14,7 +14,7 @@ public class StreamSettings {
     int maxActive;
 
     @Inject
-    @ConfigProperty(name = "newsstream.stream.heartbeat", defaultValue = "750ms")
+    @ConfigProperty(name = "newsstream.stream.heartbeat", defaultValue = "250ms")
     Duration heartbeat;
 
     @Inject

@@ -345,7 +345,7 @@ public class ArticleStore {
         StoreWriter.Health health = writer.health();
         return new StorageStatus(settings.displayUrl(), database.product(), health.up(), health.reason(),
                 health.since(), writer.pendingWrites(), writer.pendingArticles(), writer.transactions(),
-                writer.articlesInserted(), writer.failures(), writer.dropped(), retentionRanAt, retentionDeleted,
+                writer.articlesInserted(), writer.writeMillis(), writer.failures(), writer.dropped(), retentionRanAt, retentionDeleted,
                 startupMillis);
     }
 }

@@ -76,6 +76,7 @@ final class StoreWriter {
     private final AtomicLong articlesInserted = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writeNanos = new AtomicLong();
 
     StoreWriter(Function<SourceWrite, ArticleRepository.Written> repository, Consumer<List<LoggedArticle>> committed,
                 Runnable retention, Ping ping, int maxArticles, String password) {
@@ -205,11 +206,14 @@ final class StoreWriter {
 
     private void write(Pending job) {
         ArticleRepository.Written written;
+        long started = System.nanoTime();
         try {
             written = repository.apply(job.write);
         } catch (RuntimeException e) {
             failed(job, e);
             return;
+        } finally {
+            writeNanos.addAndGet(System.nanoTime() - started);
         }
         transactions.incrementAndGet();
         articlesInserted.addAndGet(written.inserted().size());
@@ -356,5 +360,10 @@ final class StoreWriter {
 
     long dropped() {
         return dropped.get();
+    }
+
+    /** Time spent in write transactions since start: how busy the writer is. */
+    long writeMillis() {
+        return writeNanos.get() / 1_000_000;
     }
 }

@@ -8,6 +8,6 @@ import java.time.Instant;
  */
 public record StorageStatus(String database, String product, boolean up, String reason, Instant since,
                             int pendingWrites, int pendingArticles, long transactions, long articlesInserted,
-                            long failedWrites, long droppedWrites, Instant retentionRanAt, int retentionDeleted,
+                            long writeMillis, long failedWrites, long droppedWrites, Instant retentionRanAt, int retentionDeleted,
                             long startupMillis) {
 }

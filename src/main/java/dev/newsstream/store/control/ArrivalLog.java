@@ -37,10 +37,10 @@ final class ArrivalLog {
      */
     synchronized void warm(List<LoggedArticle> oldestFirst, long lastSequence, long floor) {
         entries.clear();
-        oldestFirst.stream().skip(Math.max(0, oldestFirst.size() - capacity)).forEach(entries::addLast);
+        int skipped = Math.max(0, oldestFirst.size() - capacity);
+        oldestFirst.stream().skip(skipped).forEach(entries::addLast);
         this.lastSequence = lastSequence;
-        this.floor = entries.isEmpty() ? lastSequence
-                : Math.max(floor, Math.min(lastSequence, entries.peekFirst().sequence() - 1));
+        this.floor = skipped > 0 ? oldestFirst.get(skipped - 1).sequence() : Math.min(floor, lastSequence);
     }
 
     /** Adds articles as they were stored, in ascending number; returns those added. */

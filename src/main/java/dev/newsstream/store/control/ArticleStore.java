@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -284,12 +285,47 @@ public class ArticleStore {
 
     /** Matching articles of every source, newest first. */
     public List<Article> query(ArticleQuery query) {
-        List<Article> all = new ArrayList<>();
+        return page(query, 0, Integer.MAX_VALUE).articles();
+    }
+
+    /** One page of the matching articles of every source, newest first, and how many match in all. */
+    public Page page(ArticleQuery query, int offset, int limit) {
+        List<List<Article>> matching = new ArrayList<>(shelves.size());
+        int total = 0;
         for (SourceShelf shelf : shelves.values()) {
-            for (Article a : shelf.articles()) if (query.test(a)) all.add(a);
+            List<Article> found = new ArrayList<>();
+            for (Article a : shelf.articles()) if (query.test(a)) found.add(a);
+            if (!found.isEmpty()) {
+                matching.add(found);
+                total += found.size();
+            }
         }
-        all.sort(SourceShelf.NEWEST_FIRST);
-        return all;
+        return new Page(newestFirst(matching, offset, limit), total);
+    }
+
+    /** A page of articles and the number there are in all. */
+    public record Page(List<Article> articles, int total) {
+    }
+
+    /**
+     * Articles {@code skip} to {@code skip + count} of several lists that are each newest first, merged:
+     * only as many as the page needs are compared, so a page of 50 out of 100,000 cached articles costs
+     * what 50 do, not a sort of 100,000.
+     */
+    static List<Article> newestFirst(List<List<Article>> sortedLists, int skip, int count) {
+        long wanted = Math.min((long) skip + count, sortedLists.stream().mapToLong(List::size).sum());
+        if (wanted <= skip) return List.of();
+        PriorityQueue<int[]> heads = new PriorityQueue<>((x, y) ->
+                SourceShelf.NEWEST_FIRST.compare(sortedLists.get(x[0]).get(x[1]), sortedLists.get(y[0]).get(y[1])));
+        for (int i = 0; i < sortedLists.size(); i++) if (!sortedLists.get(i).isEmpty()) heads.add(new int[] {i, 0});
+        List<Article> page = new ArrayList<>((int) Math.min(wanted - skip, 10_000));
+        for (long taken = 0; taken < wanted; taken++) {
+            int[] head = heads.poll();
+            List<Article> list = sortedLists.get(head[0]);
+            if (taken >= skip) page.add(list.get(head[1]));
+            if (++head[1] < list.size()) heads.add(head);
+        }
+        return page;
     }
 
     /** The cache's view of these sources for a stream's {@code initial} frame and its freshness decision. */
@@ -310,13 +346,18 @@ public class ArticleStore {
             Instant checked = state.stat().lastChecked();
             if (oldestCheck == null || checked.isBefore(oldestCheck)) oldestCheck = checked;
         }
-        List<Article> articles = new ArrayList<>();
-        for (String name : names) articles.addAll(articlesOf(name));
-        articles.sort(SourceShelf.NEWEST_FIRST);
+        List<List<Article>> lists = new ArrayList<>();
+        int total = 0;
+        for (String name : names) {
+            List<Article> of = articlesOf(name);
+            if (!of.isEmpty()) {
+                lists.add(of);
+                total += of.size();
+            }
+        }
         Double age = oldestCheck == null ? null : Duration.between(oldestCheck, now).toMillis() / 1000.0;
-        boolean fresh = everyoneChecked && !articles.isEmpty() && age != null && age < freshFor.toMillis() / 1000.0;
-        return new CacheSnapshot(List.copyOf(articles.subList(0, Math.min(limit, articles.size()))), articles.size(),
-                stats, age, fresh);
+        boolean fresh = everyoneChecked && total > 0 && age != null && age < freshFor.toMillis() / 1000.0;
+        return new CacheSnapshot(List.copyOf(newestFirst(lists, 0, limit)), total, stats, age, fresh);
     }
 
     public int count() {

@@ -292,9 +292,10 @@ public class ArticleStore {
     public Page page(ArticleQuery query, int offset, int limit) {
         List<List<Article>> matching = new ArrayList<>(shelves.size());
         int total = 0;
+        boolean all = query.matchesAll();
         for (SourceShelf shelf : shelves.values()) {
-            List<Article> found = new ArrayList<>();
-            for (Article a : shelf.articles()) if (query.test(a)) found.add(a);
+            List<Article> found = all ? shelf.articles() : new ArrayList<>();
+            if (!all) for (Article a : shelf.articles()) if (query.test(a)) found.add(a);
             if (!found.isEmpty()) {
                 matching.add(found);
                 total += found.size();

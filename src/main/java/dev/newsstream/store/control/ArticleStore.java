@@ -139,6 +139,7 @@ public class ArticleStore {
     void stop() {
         ticks.forEach(t -> t.cancel(false));
         if (writer != null) writer.stop(settings.shutdownFlush());
+        database.close(); // after the last write: CDI destroys beans in no promised order
     }
 
     /** Memory from the database: each configured source's newest articles and state, the newest arrivals. */

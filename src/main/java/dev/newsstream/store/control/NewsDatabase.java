@@ -1,6 +1,5 @@
 package dev.newsstream.store.control;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,8 +106,8 @@ public class NewsDatabase {
         return entityManagers;
     }
 
-    @PreDestroy
-    void close() {
+    /** Closes the persistence unit; {@link ArticleStore} calls it once its writer has stopped. */
+    public void close() {
         if (entityManagers != null && entityManagers.isOpen()) entityManagers.close();
     }
 

@@ -95,7 +95,7 @@ public class StorageSettings {
     }
 
     public String user() {
-        return user.orElse("");
+        return user.orElse("newsstream"); // the data source's own default
     }
 
     /** The password, only to keep it out of messages. */

@@ -147,7 +147,8 @@ class OperationsIT {
             }
         }
         assertTrue(waitFor(() -> Http.get(uri("/health/ready")).statusCode() == 200, ofSeconds(15)),
-                "ready again once the client left and its fetches were cancelled");
+                () -> "ready again once the client left and its fetches were cancelled: "
+                        + Http.get(uri("/health/ready")).body());
         assertTrue(feeds.awaitNoOpenConnections("/hang/stuck", ofSeconds(10)));
     }
 

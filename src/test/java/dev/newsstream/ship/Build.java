@@ -6,43 +6,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the repository and what {@code mvn package} built are, as failsafe passes them (see pom.xml). */
-final class Build {
+public final class Build {
 
     private Build() {
     }
 
-    static Path basedir() {
+    public static Path basedir() {
         return Path.of(System.getProperty("newsstream.basedir", ".")).toAbsolutePath().normalize();
     }
 
-    static Path war() {
+    public static Path war() {
         return built(System.getProperty("newsstream.war", "target/newsstream.war"));
     }
 
-    static Path payaraMicroJar() {
+    public static Path payaraMicroJar() {
         return built(System.getProperty("payara.microJar", "target/payara-micro.jar"));
     }
 
-    static Path microbundle() {
+    public static Path microbundle() {
         return built(System.getProperty("newsstream.microbundle", "target/newsstream-1.0.0-SNAPSHOT-microbundle.jar"));
     }
 
-    static Path serverConfig() {
+    public static Path serverConfig() {
         return basedir().resolve("server-config");
     }
 
-    static Path startScript() {
+    public static Path startScript() {
         return basedir().resolve("docker/start.sh");
     }
 
-    static String payaraVersion() {
+    public static String payaraVersion() {
         String version = System.getProperty("payara.version");
         if (version == null) throw new IllegalStateException("payara.version is not set: run the tests with mvn verify");
         return version;
     }
 
     /** A fresh directory under target/ship-it for one test's files (logs, config). */
-    static Path workDir(String name) {
+    public static Path workDir(String name) {
         try {
             return Files.createDirectories(basedir().resolve("target/ship-it").resolve(name));
         } catch (IOException e) {
@@ -51,7 +51,7 @@ final class Build {
     }
 
     /** The java launcher of the JVM running the tests, so started servers run on the same JDK. */
-    static Path javaHomeBin() {
+    public static Path javaHomeBin() {
         return Path.of(System.getProperty("java.home"), "bin");
     }
 

@@ -41,7 +41,7 @@ class MicrobundleIT {
         server = ServerProcess.boot("microbundle", port -> ServerProcess.hermetic(
                 List.of(Build.javaHomeBin().resolve("java").toString(), "-jar", Build.microbundle().toString(),
                         "--port", String.valueOf(port)),
-                Map.of()));
+                Map.of(), Build.workDir("microbundle"))); // its default ./data lands under target/
         System.out.printf("microbundle: /health/ready UP %d ms after the process started (Payara Micro: ready in %s)%n",
                 server.bootTime().toMillis(), server.payaraReadyIn());
     }

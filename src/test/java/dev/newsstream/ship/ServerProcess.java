@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * failed start is seen in the log at once, a port clash is retried on another port, and everything has
  * a deadline.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
     private static final int ATTEMPTS = 3;
@@ -73,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
      * Starts the command that {@code launch} builds for a free port and waits until it serves; on a
      * port clash it tries again on another port.
      */
-    static ServerProcess boot(String name, IntFunction<ProcessBuilder> launch) {
+    public static ServerProcess boot(String name, IntFunction<ProcessBuilder> launch) {
         Path dir = Build.workDir(name);
         for (int attempt = 1; ; attempt++) {
             int port = freePort();
@@ -107,9 +107,47 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts what {@code launch} builds, expecting the application to fail to deploy: waits for Payara
+     * Micro to say so (or the process to end) and returns the log. Fails if the service comes up instead.
+     */
+    public static String bootExpectingFailure(String name, IntFunction<ProcessBuilder> launch) {
+        Path dir = Build.workDir(name);
+        int port = freePort();
+        Path log = dir.resolve("server-failure.log");
+        ProcessBuilder builder = launch.apply(port).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        ServerProcess server;
+        try {
+            server = new ServerProcess(name, builder.start(), log, port, System.nanoTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + builder.command(), e);
+        }
+        RUNNING.add(server);
+        try {
+            String failure = server.awaitReady(BOOT_TIMEOUT);
+            if (failure == null) throw new AssertionError(name + ": the server started although it should have failed");
+            if (failure.startsWith("not ready")) {
+                throw new AssertionError(name + ": neither started nor failed within " + BOOT_TIMEOUT + ":\n"
+                        + server.logTail(60));
+            }
+            return server.logText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(name + ": interrupted", e);
+        } finally {
+            server.close();
+        }
+    }
+
     /** A ProcessBuilder whose environment holds nothing that could steer Payara Micro or the JVM. */
-    static ProcessBuilder hermetic(List<String> command, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(Build.basedir().toFile());
+    public static ProcessBuilder hermetic(List<String> command, Map<String, String> environment) {
+        return hermetic(command, environment, Build.basedir());
+    }
+
+    /** Like {@link #hermetic(List, Map)}, run in {@code directory} (where a relative ./data lands). */
+    public static ProcessBuilder hermetic(List<String> command, Map<String, String> environment, Path directory) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("NEWSSTREAM_") || k.startsWith("PAYARA_") || SCRUBBED.contains(k));
         // the same JDK as the tests, for scripts that call plain `java`
@@ -128,6 +166,8 @@ final class ServerProcess implements AutoCloseable {
             if (text.contains("Shutting down server due to startup exception")) {
                 return text.contains("java.net.BindException") ? "port " + port + " was taken" : "the server failed to start";
             }
+            // the WAR failed to deploy: Payara Micro logs it and serves on without it
+            if (text.contains("Exception while loading the app")) return "the application failed to deploy";
             if (!process.isAlive()) return "the server exited with " + process.exitValue() + " before it was ready";
             if (bound.matcher(text).find() && readyIsUp()) {
                 bootTime = Duration.ofNanos(System.nanoTime() - startedNanos);
@@ -148,26 +188,26 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** From process start until /health/ready answered UP. */
-    Duration bootTime() {
+    public Duration bootTime() {
         return bootTime;
     }
 
     /** What Payara Micro itself reports, e.g. "ready in 6,511 (ms)", or "?" if it has not said. */
-    String payaraReadyIn() {
+    public String payaraReadyIn() {
         var m = Pattern.compile("ready in ([0-9,.]+) \\(ms\\)").matcher(logText());
         return m.find() ? m.group(1) + " ms" : "?";
     }
 
-    String logText() {
+    public String logText() {
         try {
             return new String(Files.readAllBytes(log), UTF_8);
         } catch (IOException e) {
@@ -175,12 +215,12 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    String logTail(int lines) {
+    public String logTail(int lines) {
         List<String> all = logText().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -210,7 +250,7 @@ final class ServerProcess implements AutoCloseable {
         RUNNING.remove(this);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -46,7 +46,8 @@ class StartScriptIT {
                         "NEWSSTREAM_WAR", Build.war().toString(),
                         "NEWSSTREAM_CONFIG_DIR", Build.serverConfig().toString(),
                         "NEWSSTREAM_PORT", String.valueOf(port),
-                        "NEWSSTREAM_SOURCES", sources.toString())));
+                        "NEWSSTREAM_SOURCES", sources.toString(),
+                        "NEWSSTREAM_DATA_DIR", Build.workDir("start-script").resolve("data").toString())));
         System.out.printf("start.sh: /health/ready UP %d ms after the process started (Payara Micro: ready in %s)%n",
                 server.bootTime().toMillis(), server.payaraReadyIn());
     }

@@ -6,6 +6,7 @@ import dev.newsstream.ingest.control.Ingestion;
 import dev.newsstream.ops.control.ExecutorView;
 import dev.newsstream.ops.control.OpsSettings;
 import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.StorageStatus;
 import dev.newsstream.stream.control.StreamRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready to take traffic: sources loaded, something to show (the first refresh done or articles in the
- * cache), the feed executor's queue below its saturation threshold and room under the stream cap.
+ * cache), the feed executor's queue below its saturation threshold, room under the stream cap, and a
+ * database that takes writes (while it does not, streams serve from memory and writes wait: DOWN says so).
  */
 @Readiness
 @ApplicationScoped
@@ -57,6 +59,11 @@ public class ReadyCheck implements HealthCheck {
         if (!warmedUp) reasons.add("first refresh not done yet");
         if (!queueOk) reasons.add("feed executor saturated: " + figures.queued() + " fetches queued");
         if (!roomForStreams) reasons.add("stream cap reached");
+        StorageStatus storage = store.storage();
+        if (!storage.up()) {
+            reasons.add("database unavailable since " + storage.since() + ": " + storage.reason()
+                    + " (serving from memory; " + storage.pendingWrites() + " source writes wait)");
+        }
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("ready")
                 .status(reasons.isEmpty())
                 .withData("sources", catalog.all().size())
@@ -68,7 +75,10 @@ public class ReadyCheck implements HealthCheck {
                 .withData("queued_fetches", figures.queued())
                 .withData("max_queued_fetches", settings.maxQueuedFetches())
                 .withData("hung_fetches", figures.hung())
-                .withData("sources_failing", sourcesFailing());
+                .withData("sources_failing", sourcesFailing())
+                .withData("database", storage.database())
+                .withData("database_up", storage.up())
+                .withData("pending_writes", storage.pendingWrites());
         ingestion.lastRun().ifPresent(run -> builder
                 .withData("last_refresh", run.finishedAt().toString())
                 .withData("last_refresh_seconds", String.valueOf(run.durationSeconds())));

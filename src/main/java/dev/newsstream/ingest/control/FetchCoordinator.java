@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -119,12 +120,16 @@ public class FetchCoordinator {
         }
     }
 
-    /** Writes a fetch into the store (articles, validators, back-off state) and says what waiters get. */
+    /**
+     * Writes a fetch into the store (articles, validators, back-off state: one record, stored in one
+     * transaction) and says what waiters get.
+     */
     private SourceResult record(SourceFetch fetch) {
         Source source = fetch.source();
+        Map<URI, ConditionalHeaders> validators = new LinkedHashMap<>();
         for (UrlReport url : fetch.urls()) {
             if (url.failureReason() == null && (url.etag() != null || url.lastModified() != null)) {
-                store.rememberValidators(URI.create(url.url()), new ConditionalHeaders(url.etag(), url.lastModified()));
+                validators.put(URI.create(url.url()), new ConditionalHeaders(url.etag(), url.lastModified()));
             }
         }
         SourceState previous = store.state(source);
@@ -132,15 +137,14 @@ public class FetchCoordinator {
         if (fetch.failed()) {
             int failures = previous.consecutiveFailures() + 1;
             Instant next = now.plus(settings.backoff(failures, fetch.retryAfter()));
-            store.recordState(source, new SourceState(fetch.stat(), failures, next, previous.lastSuccessAt()));
+            store.recordFetch(source, null, validators,
+                    count -> new SourceState(fetch.stat(), failures, next, previous.lastSuccessAt()));
             return new SourceResult(source, List.of(), fetch.stat());
         }
-        store.put(source, fetch.articles());
-        List<Article> cached = store.articlesOf(source.name());
-        SourceStat stat = withCount(fetch.stat(), cached.size());
         Instant next = fetch.retryAfter() == null ? null : now.plus(fetch.retryAfter());
-        store.recordState(source, new SourceState(stat, 0, next, now));
-        return new SourceResult(source, cached, stat);
+        List<Article> cached = store.recordFetch(source, fetch.articles(), validators,
+                count -> new SourceState(withCount(fetch.stat(), count), 0, next, now));
+        return new SourceResult(source, cached, withCount(fetch.stat(), cached.size()));
     }
 
     private SourceResult resultFromStore(Source source, SourceStat stat) {

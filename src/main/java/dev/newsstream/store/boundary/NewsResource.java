@@ -71,8 +71,8 @@ public class NewsResource {
                 QueryParams.text("source", source, 200), QueryParams.text("q", q, 200), QueryParams.instant("since", since));
         int pageSize = QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         int skip = QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE);
-        List<Article> all = store.query(query);
-        return new NewsPage(page(all, skip, pageSize), all.size(), pageSize, skip);
+        ArticleStore.Page page = store.page(query, skip, pageSize);
+        return new NewsPage(page.articles(), page.total(), pageSize, skip);
     }
 
     @GET
@@ -89,10 +89,11 @@ public class NewsResource {
     @Path("category/{name}")
     public Selection byCategory(@PathParam("name") String name, @QueryParam("limit") String limit,
                                 @QueryParam("offset") String offset) {
-        List<Article> all = store.query(ArticleQuery.category(name));
+        ArticleStore.Page page = store.page(ArticleQuery.category(name),
+                QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
+                QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT));
         List<String> sources = catalog.inCategory(name).stream().map(Source::name).toList();
-        return new Selection(page(all, QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
-                QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT)), all.size(), sources);
+        return new Selection(page.articles(), page.total(), sources);
     }
 
     @GET

@@ -7,36 +7,57 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.logging.Logger;
 
 /**
  * The last N articles in the order they arrived, numbered. Live streams read from it at their own
  * pace (each keeps a cursor), so one shared, bounded log replaces a queue per client; a client whose
  * cursor falls off the end has fallen too far behind. Also what makes {@code Last-Event-ID} work.
+ *
+ * <p>The numbers are the articles' database ids: they only grow, may have gaps, and go on across a
+ * restart (the log is warmed from the database's newest articles). So the log knows a floor: every
+ * arrival numbered above it is here, and a resume from any number in [floor, last] loses nothing.
  */
 final class ArrivalLog {
+
+    private static final Logger LOG = Logger.getLogger(ArrivalLog.class.getName());
 
     private final int capacity;
     private final ArrayDeque<LoggedArticle> entries = new ArrayDeque<>();
     private long lastSequence;
+    private long floor;
 
     ArrivalLog(int capacity) {
         this.capacity = Math.max(1, capacity);
     }
 
-    synchronized List<LoggedArticle> append(List<Article> articles) {
-        List<LoggedArticle> logged = new ArrayList<>(articles.size());
-        for (Article a : articles) {
-            LoggedArticle entry = new LoggedArticle(++lastSequence, a);
-            entries.addLast(entry);
-            logged.add(entry);
-            if (entries.size() > capacity) entries.removeFirst();
-        }
-        return logged;
+    /**
+     * Starts from what the database holds: its newest arrivals (oldest first, at most the capacity),
+     * the highest number it ever gave, and the floor (the highest number not among those entries).
+     */
+    synchronized void warm(List<LoggedArticle> oldestFirst, long lastSequence, long floor) {
+        entries.clear();
+        int skipped = Math.max(0, oldestFirst.size() - capacity);
+        oldestFirst.stream().skip(skipped).forEach(entries::addLast);
+        this.lastSequence = lastSequence;
+        this.floor = skipped > 0 ? oldestFirst.get(skipped - 1).sequence() : Math.min(floor, lastSequence);
     }
 
-    /** Continues numbering after a restart (the database knows the last number). */
-    synchronized void startAfter(long sequence) {
-        if (sequence > lastSequence) lastSequence = sequence;
+    /** Adds articles as they were stored, in ascending number; returns those added. */
+    synchronized List<LoggedArticle> append(List<LoggedArticle> arrived) {
+        List<LoggedArticle> added = new ArrayList<>(arrived.size());
+        for (LoggedArticle entry : arrived) {
+            if (entry.sequence() <= lastSequence) {
+                // cannot happen with one writer: the database hands out growing ids in commit order
+                LOG.warning("Arrival " + entry.sequence() + " is not after " + lastSequence + "; not logged");
+                continue;
+            }
+            lastSequence = entry.sequence();
+            entries.addLast(entry);
+            added.add(entry);
+            if (entries.size() > capacity) floor = entries.removeFirst().sequence();
+        }
+        return added;
     }
 
     synchronized long lastSequence() {
@@ -45,9 +66,7 @@ final class ArrivalLog {
 
     /** True if every article after {@code sequence} is still here (so a resume from it loses nothing). */
     synchronized boolean covers(long sequence) {
-        if (sequence > lastSequence || sequence < 0) return false;
-        long oldest = entries.isEmpty() ? lastSequence + 1 : entries.peekFirst().sequence();
-        return sequence >= oldest - 1;
+        return sequence >= floor && sequence <= lastSequence;
     }
 
     /**
@@ -64,11 +83,17 @@ final class ArrivalLog {
             if (e.sequence() <= sequence) break;
             newer.addFirst(e);
         }
+        boolean cut = false;
         for (LoggedArticle e : newer) {
-            if (found.size() >= max) break;
+            if (found.size() >= max) {
+                cut = true;
+                break;
+            }
             scanned = e.sequence();
             if (filter.test(e.article())) found.add(e);
         }
+        // numbers past the last entry (gaps, or articles of sources no longer configured) hold nothing to send
+        if (!cut && sequence >= floor) scanned = Math.max(scanned, lastSequence);
         return new Page(found, scanned);
     }
 

@@ -43,11 +43,29 @@ final class SourceShelf {
         return added.stream().map(byKey::get).filter(a -> a != null).sorted(NEWEST_FIRST).toList();
     }
 
+    /** Replaces what the shelf holds with articles read back from the database (at start-up). */
+    synchronized void load(List<Article> articles, int max) {
+        byKey.clear();
+        merge(articles, max);
+    }
+
+    /** Drops the articles published before {@code cutoff}; returns how many. */
+    synchronized int dropPublishedBefore(Instant cutoff) {
+        List<Article> kept = newestFirst.stream().filter(a -> !a.published().isBefore(cutoff)).toList();
+        int dropped = newestFirst.size() - kept.size();
+        if (dropped > 0) {
+            byKey.clear();
+            kept.forEach(a -> byKey.put(keyOf(a), a));
+            newestFirst = List.copyOf(kept);
+        }
+        return dropped;
+    }
+
     /**
      * A re-fetched article takes the new text but keeps the earlier publication time, so an entry
      * without a date (stamped with its fetch time) does not climb to the top on every refresh.
      */
-    private static Article updated(Article known, Article fresh) {
+    static Article updated(Article known, Article fresh) {
         Instant published = fresh.published().isBefore(known.published()) ? fresh.published() : known.published();
         return new Article(fresh.title(), fresh.link(), fresh.description(), published, fresh.source(),
                 fresh.category(), fresh.country(), fresh.image(), fresh.key());

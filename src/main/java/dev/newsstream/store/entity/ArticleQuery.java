@@ -14,6 +14,15 @@ public record ArticleQuery(String category, String source, String text, Instant 
         return new ArticleQuery(category, null, null, null);
     }
 
+    /** True if every article matches (no filter set). */
+    public boolean matchesAll() {
+        return blank(category) && blank(source) && blank(text) && since == null;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
     @Override
     public boolean test(Article a) {
         if (category != null && !category.isBlank() && !category.equals(a.category())) return false;

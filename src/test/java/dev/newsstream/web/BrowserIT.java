@@ -139,8 +139,11 @@ class BrowserIT {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-                "install Debian's chromium and chromium-driver (see .ci/run)");
+        boolean installed = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
+        String missing = "install Debian's chromium and chromium-driver (see .ci/run)";
+        // a newcomer's `mvn verify` skips the browser tests without the browser; CI requires them
+        if (Boolean.getBoolean("newsstream.it.requireBrowser")) assertTrue(installed, missing);
+        else org.junit.jupiter.api.Assumptions.assumeTrue(installed, missing);
         // Selenium Manager would go looking for (and downloading) a driver; with the driver given here and
         // the browser binary in the options it has nothing to do, and the FINE log below shows it is skipped.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);

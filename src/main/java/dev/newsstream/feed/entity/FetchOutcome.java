@@ -14,7 +14,7 @@ public record FetchOutcome(Kind kind, URI url, int httpStatus, byte[] body, Stri
     public enum Kind { OK, NOT_MODIFIED, FAILED }
 
     /** Why a fetch failed; also the label of the failure metric. */
-    public enum FailureReason { TIMEOUT, TOO_LARGE, HTTP_STATUS, NETWORK, REDIRECTS, CANCELLED, PARSE, REJECTED }
+    public enum FailureReason { TIMEOUT, TOO_LARGE, HTTP_STATUS, NETWORK, REDIRECTS, PARSE }
 
     public static FetchOutcome ok(URI url, int status, byte[] body, String contentType, String etag, String lastModified) {
         return new FetchOutcome(Kind.OK, url, status, body, contentType, etag, lastModified, null, null, null);

@@ -55,9 +55,7 @@ public class Ingestion {
 
     private final AtomicReference<Run> current = new AtomicReference<>();
     private final AtomicLong completedRuns = new AtomicLong();
-    private final AtomicLong skippedTicks = new AtomicLong();
     private volatile RefreshSummary lastRun;
-    private volatile Instant lastTickAt;
     private ScheduledFuture<?> ticker;
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object start) {
@@ -89,9 +87,7 @@ public class Ingestion {
     }
 
     private void tick() {
-        lastTickAt = Instant.now();
         if (start("interval", RefreshListener.NONE).isEmpty()) {
-            skippedTicks.incrementAndGet();
             LOG.fine("Refresh tick skipped: the previous refresh is still running");
         }
     }
@@ -112,17 +108,11 @@ public class Ingestion {
         return completedRuns.get();
     }
 
-    public long skippedTicks() {
-        return skippedTicks.get();
-    }
 
     public Optional<RefreshSummary> lastRun() {
         return Optional.ofNullable(lastRun);
     }
 
-    public Optional<Instant> lastTickAt() {
-        return Optional.ofNullable(lastTickAt);
-    }
 
     /** One pass over the sources; ends (and frees the slot) when its last fetch ends. */
     private final class Run {

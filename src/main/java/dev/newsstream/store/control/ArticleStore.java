@@ -371,9 +371,6 @@ public class ArticleStore {
                 SourceStat.of(source, FeedStatus.PENDING, 0, null, null, 0)));
     }
 
-    public Optional<SourceState> knownState(String source) {
-        return Optional.ofNullable(states.get(source));
-    }
 
     public ConditionalHeaders validators(URI url) {
         return validators.getOrDefault(url, ConditionalHeaders.NONE);

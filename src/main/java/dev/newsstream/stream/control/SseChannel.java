@@ -42,7 +42,6 @@ public final class SseChannel {
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile long writeStartedNanos; // 0 while no write is in progress
     private volatile Runnable onDrained = () -> { };
-    private volatile String closeReason;
 
     public SseChannel(String id, SseEventSink sink, Sse sse, StreamSettings settings, Executor writer,
                       Consumer<String> onClose) {
@@ -205,7 +204,6 @@ public final class SseChannel {
     /** Idempotent: the owner hears of it once; the writer closes the sink after any last frame. */
     public void close(String reason) {
         if (!closed.compareAndSet(false, true)) return;
-        closeReason = reason;
         if (!"complete".equals(reason)) outbox.clear();
         try {
             onClose.accept(reason);
@@ -222,9 +220,6 @@ public final class SseChannel {
         return !closed.get() && !sink.isClosed();
     }
 
-    public String closeReason() {
-        return closeReason;
-    }
 
     public int queued() {
         return outbox.size();

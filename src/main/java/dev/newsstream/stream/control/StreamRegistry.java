@@ -73,9 +73,6 @@ public class StreamRegistry {
     private final AtomicInteger admitted = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean fanOutScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong created = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong disconnects = new AtomicLong();
-    private final AtomicLong cancelledFetches = new AtomicLong();
     private ScheduledFuture<?> ticker;
     private volatile long lastTickNanos = System.nanoTime();
 
@@ -101,7 +98,6 @@ public class StreamRegistry {
     /** Opens a stream over these sources, or answers with the cap's error frame. Never blocks. */
     public void open(String id, StreamRequest request, List<Source> sources, SseEventSink sink, Sse sse) {
         if (!admit()) {
-            rejected.incrementAndGet();
             metrics.streamRejected();
             reject(sink, sse);
             return;
@@ -111,6 +107,17 @@ public class StreamRegistry {
         StreamSession session = new StreamSession(id, sources, request.live(), request.category(), settings, store, frames,
                 (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, onClose), this::closed);
         active.put(id, session);
+        try {
+            begin(session, request, sources);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Stream " + id + " failed unexpectedly", e);
+            session.fail("unexpected failure: " + e);
+        }
+    }
+
+    /** Cache first (or what a resuming client missed), then either a fresh-cache complete or the fetches. */
+    private void begin(StreamSession session, StreamRequest request, List<Source> sources) {
+        CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
         boolean hinted = false;
         OptionalLong resumeFrom = request.lastSequence();
         if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
@@ -121,14 +128,13 @@ public class StreamRegistry {
                         + "': it is unknown or too old. Drop what you have; a full initial batch follows.");
                 hinted = true;
             }
-            CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
             if (!cache.articles().isEmpty()) {
-                session.sendInitial(new StreamEvent.Initial(id, cache.articles(), cache.stats(), cache.ageSeconds()), !hinted);
+                session.sendInitial(new StreamEvent.Initial(session.id(), cache.articles(), cache.stats(),
+                        cache.ageSeconds()), !hinted);
                 hinted = true;
             }
         }
         session.sendStarting(admitted.get(), !hinted);
-        CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), 0);
         if (request.useCache() && cache.fresh()) {
             session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
                     cache.ageSeconds());
@@ -190,13 +196,9 @@ public class StreamRegistry {
 
     private void closed(StreamSession session, String reason, int cancelled) {
         if (active.remove(session.id()) != null) admitted.decrementAndGet();
-        cancelledFetches.addAndGet(cancelled);
         metrics.streamClosed(reason);
         metrics.futuresCancelled(cancelled);
-        if (reason.startsWith("client")) {
-            disconnects.incrementAndGet();
-            metrics.disconnectDetected();
-        }
+        if (reason.startsWith("client")) metrics.disconnectDetected();
         LOG.fine(() -> "Stream " + session.id() + " closed: " + reason + " (" + cancelled + " fetches cancelled)");
     }
 
@@ -251,15 +253,6 @@ public class StreamRegistry {
         return created.get();
     }
 
-    public long rejected() {
-        return rejected.get();
-    }
 
-    public long disconnects() {
-        return disconnects.get();
-    }
 
-    public long cancelledFetches() {
-        return cancelledFetches.get();
-    }
 }

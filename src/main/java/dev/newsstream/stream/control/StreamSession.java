@@ -101,6 +101,16 @@ public final class StreamSession {
         else channel.send(initial.status(), position(), initial);
     }
 
+    /** Something unexpected broke the stream: the client gets one error frame, then the stream ends. */
+    public void fail(String error) {
+        synchronized (progressLock) {
+            finished = true;
+            phase = "failed";
+            StreamEvent.Failure failure = new StreamEvent.Failure(id, error);
+            channel.sendLast(failure.status(), position(), failure);
+        }
+    }
+
     /** A resuming client first gets what arrived since its last event id, as article frames. */
     public void replayFrom(long lastSequence) {
         cursor = lastSequence;

@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * newsstream benchmarks against the real WAR on Payara Micro (started through docker/start.sh).
- * Run through bench/run.sh, which builds everything; see the "Benchmarks" section of the README.
+ * Run through bench/run.sh, which builds everything; see bench/README.md.
  *
  * <p>Scenarios: storm (health and upstream clean-up under a storm of aborted streams over feeds that
  * never answer), shared (single-flight fetches and warm-cache latency for 100 concurrent streams),

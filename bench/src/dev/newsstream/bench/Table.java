@@ -3,7 +3,7 @@ package dev.newsstream.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A Markdown table (readable in a terminal, pasteable into the README). */
+/** A Markdown table (readable in a terminal, pasteable into bench/README.md). */
 final class Table {
 
     private final String title;

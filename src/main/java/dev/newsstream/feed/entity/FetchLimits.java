@@ -2,7 +2,7 @@ package dev.newsstream.feed.entity;
 
 import java.time.Duration;
 
-/** Everything that bounds one feed fetch; see the configuration table in the README. */
+/** Everything that bounds one feed fetch; see docs/configuration.md. */
 public record FetchLimits(Duration connectTimeout, Duration totalTimeout, long maxBytes, int maxRedirects,
                           String userAgent) {
 

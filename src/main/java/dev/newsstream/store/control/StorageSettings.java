@@ -8,7 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The {@code newsstream.store.*} and {@code newsstream.db.*} knobs the application reads itself (the
- * data source reads its own in {@link NewsDatabase}'s annotation). See the README, "Storage".
+ * data source reads its own in {@link NewsDatabase}'s annotation). See docs/storage.md.
  */
 @ApplicationScoped
 public class StorageSettings {

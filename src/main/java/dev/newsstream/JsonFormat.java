@@ -16,7 +16,8 @@ public final class JsonFormat {
     public static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
             .withPropertyOrderStrategy(PropertyOrderStrategy.ANY)
-            .withNullValues(true));
+            .withNullValues(true)
+            .withAdapters(new FeedStatusAdapter()));
 
     private JsonFormat() {
     }

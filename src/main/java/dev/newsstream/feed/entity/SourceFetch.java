@@ -11,6 +11,6 @@ public record SourceFetch(Source source, List<Article> articles, SourceStat stat
                           List<Article> sample, Duration retryAfter) {
 
     public boolean failed() {
-        return FeedStatus.ERROR.wire().equals(stat.status());
+        return stat.status() == FeedStatus.ERROR;
     }
 }

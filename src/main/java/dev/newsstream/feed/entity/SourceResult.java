@@ -9,6 +9,6 @@ public record SourceResult(Source source, List<Article> articles, SourceStat sta
     }
 
     public boolean failed() {
-        return FeedStatus.ERROR.wire().equals(stat.status());
+        return stat.status() == FeedStatus.ERROR;
     }
 }

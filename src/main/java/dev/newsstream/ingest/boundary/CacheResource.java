@@ -106,10 +106,10 @@ public class CacheResource {
         int working = 0, errors = 0, warnings = 0;
         for (Source source : catalog.all()) {
             switch (store.state(source).stat().status()) {
-                case "success" -> working++;
-                case "warning" -> warnings++;
-                case "error" -> errors++;
-                default -> { }
+                case SUCCESS -> working++;
+                case WARNING -> warnings++;
+                case ERROR -> errors++;
+                case PENDING -> { }
             }
         }
         Map<String, Integer> byCategory = new TreeMap<>();

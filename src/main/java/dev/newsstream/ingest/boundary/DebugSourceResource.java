@@ -8,7 +8,7 @@ import dev.newsstream.feed.entity.UrlReport;
 import dev.newsstream.feed.entity.FetchLimits;
 import dev.newsstream.http.Problem;
 import dev.newsstream.ingest.control.FetchCoordinator;
-import dev.newsstream.store.boundary.NewsResource.SourceStatsView;
+import dev.newsstream.store.entity.SourceReport;
 import dev.newsstream.store.control.ArticleStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 public class DebugSourceResource {
 
     public record SourceDebug(String source, List<UrlReport> urls, List<Article> firstEntries, int cachedArticles,
-                              SourceStatsView stats) {
+                              SourceReport stats) {
     }
 
     @Inject
@@ -65,7 +65,7 @@ public class DebugSourceResource {
                 return;
             }
             response.resume(new SourceDebug(source.name(), details.urls(), details.sample(),
-                    store.articlesOf(source.name()).size(), SourceStatsView.of(store.state(source))));
+                    store.articlesOf(source.name()).size(), SourceReport.of(store.state(source))));
         });
     }
 }

@@ -158,7 +158,7 @@ public class Ingestion {
             synchronized (this) {
                 done = processed.incrementAndGet();
                 if (reported.failed()) failed.incrementAndGet();
-                else if ("warning".equals(reported.stat().status())) warnings.incrementAndGet();
+                else if (reported.stat().status() == FeedStatus.WARNING) warnings.incrementAndGet();
                 listener.sourceDone(reported, done, failed.get());
             }
             if (done == total) finish(total);

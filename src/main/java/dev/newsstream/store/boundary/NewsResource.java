@@ -3,12 +3,11 @@ package dev.newsstream.store.boundary;
 import dev.newsstream.feed.control.SourceCatalog;
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
-import dev.newsstream.feed.entity.SourceStat;
 import dev.newsstream.http.Problem;
 import dev.newsstream.http.QueryParams;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.ArticleQuery;
-import dev.newsstream.store.entity.SourceState;
+import dev.newsstream.store.entity.SourceReport;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -42,19 +40,7 @@ public class NewsResource {
         }
     }
 
-    public record SourceStatsView(String name, String url, String category, String country, String fundingType,
-                                  String biasRating, int articleCount, String status, String errorMessage,
-                                  Instant lastChecked, double processingTimeSeconds, int consecutiveFailures,
-                                  Instant nextAttemptAt, Instant lastSuccessAt) {
-        public static SourceStatsView of(SourceState state) {
-            SourceStat s = state.stat();
-            return new SourceStatsView(s.name(), s.url(), s.category(), s.country(), s.fundingType(), s.biasRating(),
-                    s.articleCount(), s.status(), s.errorMessage(), s.lastChecked(), s.processingTimeSeconds(),
-                    state.consecutiveFailures(), state.nextAttemptAt(), state.lastSuccessAt());
-        }
-    }
-
-    public record SourcesStats(List<SourceStatsView> sources, int totalSources) {
+    public record SourcesStats(List<SourceReport> sources, int totalSources) {
     }
 
     @Inject
@@ -111,7 +97,7 @@ public class NewsResource {
     @GET
     @Path("sources/stats")
     public SourcesStats stats() {
-        List<SourceStatsView> views = catalog.all().stream().map(s -> SourceStatsView.of(store.state(s))).toList();
+        List<SourceReport> views = catalog.all().stream().map(s -> SourceReport.of(store.state(s))).toList();
         return new SourcesStats(views, views.size());
     }
 

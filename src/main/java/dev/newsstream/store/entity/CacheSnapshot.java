@@ -1,6 +1,7 @@
 package dev.newsstream.store.entity;
 
 import dev.newsstream.feed.entity.Article;
+import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.SourceStat;
 import java.util.List;
 
@@ -13,10 +14,10 @@ public record CacheSnapshot(List<Article> articles, int totalArticles, List<Sour
                             boolean fresh) {
 
     public int successfulSources() {
-        return (int) stats.stream().filter(s -> s.status().equals("success") || s.status().equals("warning")).count();
+        return (int) stats.stream().filter(s -> s.status().answered()).count();
     }
 
     public int failedSources() {
-        return (int) stats.stream().filter(s -> s.status().equals("error")).count();
+        return (int) stats.stream().filter(s -> s.status() == FeedStatus.ERROR).count();
     }
 }

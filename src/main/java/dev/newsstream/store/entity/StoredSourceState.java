@@ -1,5 +1,6 @@
 package dev.newsstream.store.entity;
 
+import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceStat;
 import jakarta.persistence.Column;
@@ -57,7 +58,7 @@ public class StoredSourceState {
 
     public void update(SourceState state, Instant now) {
         SourceStat stat = state.stat();
-        status = stat.status();
+        status = stat.status().wire();
         errorMessage = stat.errorMessage();
         articleCount = stat.articleCount();
         lastCheckedAt = millis(stat.lastChecked());
@@ -71,7 +72,7 @@ public class StoredSourceState {
     /** The state again, described by the source as it is configured now. */
     public SourceState toState(Source source) {
         SourceStat stat = new SourceStat(source.name(), source.firstUrl().toString(), source.category(),
-                source.country(), source.fundingType(), source.biasRating(), articleCount, status, errorMessage,
+                source.country(), source.fundingType(), source.biasRating(), articleCount, FeedStatus.fromWire(status), errorMessage,
                 instant(lastCheckedAt), processingSeconds);
         return new SourceState(stat, consecutiveFailures, instant(nextAttemptAt), instant(lastSuccessAt));
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.newsstream.ship.Build;
 import dev.newsstream.ship.ServerProcess;
+import dev.newsstream.testing.Wait;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
@@ -384,12 +385,7 @@ abstract class PersistenceScenario {
     }
 
     static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
+        return Wait.waitFor(condition, timeout); // inherited by the scenarios' subclasses under its short name
     }
 
     static String joined(Map<?, ?> map) {

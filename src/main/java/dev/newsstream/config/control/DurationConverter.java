@@ -26,14 +26,19 @@ public class DurationConverter implements Converter<Duration> {
                 throw new IllegalArgumentException("not a duration: '" + value + "' (use e.g. 500ms, 20s, 10m, 4h or PT20S)");
             }
         }
-        long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            // a typo such as 99999999999999999999d must fail the start with a message, not an overflow trace
+            throw new IllegalArgumentException("duration out of range: '" + value + "'");
+        }
     }
 }

@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("newsstream.it.bootTimeoutSeconds", 600)); // a loaded machine boots slowly
     private static final int ATTEMPTS = 3;
     private static final Set<String> SCRUBBED = Set.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
     private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
@@ -227,6 +227,18 @@ public final class ServerProcess implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(30));
+    }
+
+    /** SIGKILL to the whole tree at once, as a crash: no shutdown hook, no flush. */
+    public void kill() {
+        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RUNNING.remove(this);
     }
 
     /** SIGTERM to the whole tree (Payara's shutdown hook cleans up), then SIGKILL to whatever is left. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The persistence scenario on the default database: H2 files in the directory NEWSSTREAM_DATA_DIR names. */
-@Timeout(value = 400, unit = TimeUnit.SECONDS)
+@Timeout(value = 1500, unit = TimeUnit.SECONDS) // two boots of a loaded machine
 class H2PersistenceIT extends PersistenceScenario {
 
     static Path dataDir;

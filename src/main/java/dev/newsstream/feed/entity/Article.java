@@ -9,7 +9,7 @@ import java.time.Instant;
  */
 public record Article(String title, String link, String description, Instant published,
                       String source, String category, String country, String image,
-                      @JsonbTransient String key) {
+                      @JsonbTransient String key) implements java.io.Serializable {
 
     public static final String NO_TITLE = "No title";
     public static final String NO_DESCRIPTION = "No description";

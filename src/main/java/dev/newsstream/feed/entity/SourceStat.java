@@ -6,7 +6,7 @@ import java.time.Instant;
 public record SourceStat(String name, String url, String category, String country,
                          String fundingType, String biasRating, int articleCount,
                          FeedStatus status, String errorMessage, Instant lastChecked,
-                         double processingTimeSeconds) {
+                         double processingTimeSeconds) implements java.io.Serializable {
 
     public static SourceStat of(Source source, FeedStatus status, int articleCount, String errorMessage,
                                 Instant checkedAt, double seconds) {

@@ -60,10 +60,8 @@ public class ReadyCheck implements HealthCheck {
         if (!queueOk) reasons.add("feed executor saturated: " + figures.queued() + " fetches queued");
         if (!roomForStreams) reasons.add("stream cap reached");
         StorageStatus storage = store.storage();
-        if (!storage.up()) {
-            reasons.add("database unavailable since " + storage.since() + ": " + storage.reason()
-                    + " (serving from memory; " + storage.pendingWrites() + " source writes wait)");
-        }
+        // a short reason only: the URL and the driver's words stay in /debug/store
+        if (storage.problem() != null) reasons.add(storage.problem());
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("ready")
                 .status(reasons.isEmpty())
                 .withData("sources", catalog.all().size())
@@ -76,7 +74,6 @@ public class ReadyCheck implements HealthCheck {
                 .withData("max_queued_fetches", settings.maxQueuedFetches())
                 .withData("hung_fetches", figures.hung())
                 .withData("sources_failing", sourcesFailing())
-                .withData("database", storage.database())
                 .withData("database_up", storage.up())
                 .withData("pending_writes", storage.pendingWrites());
         ingestion.lastRun().ifPresent(run -> builder

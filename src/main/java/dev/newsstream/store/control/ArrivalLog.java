@@ -14,9 +14,10 @@ import java.util.logging.Logger;
  * pace (each keeps a cursor), so one shared, bounded log replaces a queue per client; a client whose
  * cursor falls off the end has fallen too far behind. Also what makes {@code Last-Event-ID} work.
  *
- * <p>The numbers are the articles' database ids: they only grow, may have gaps, and go on across a
- * restart (the log is warmed from the database's newest articles). So the log knows a floor: every
- * arrival numbered above it is here, and a resume from any number in [floor, last] loses nothing.
+ * <p>The numbers are the articles' ids (see {@link ArrivalNumbering}, stored as the database ids): they
+ * only grow, may have gaps, and go on across a restart (the log is warmed from the database's newest
+ * articles and continues above every id reserved before). So the log knows a floor: every arrival
+ * numbered above it is here, and a resume from any number in [floor, last] loses nothing.
  */
 final class ArrivalLog {
 
@@ -48,7 +49,7 @@ final class ArrivalLog {
         List<LoggedArticle> added = new ArrayList<>(arrived.size());
         for (LoggedArticle entry : arrived) {
             if (entry.sequence() <= lastSequence) {
-                // cannot happen with one writer: the database hands out growing ids in commit order
+                // cannot happen on one instance: numbering and applying happen under one lock
                 LOG.warning("Arrival " + entry.sequence() + " is not after " + lastSequence + "; not logged");
                 continue;
             }
@@ -58,6 +59,14 @@ final class ArrivalLog {
             if (entries.size() > capacity) floor = entries.removeFirst().sequence();
         }
         return added;
+    }
+
+    /**
+     * Ids up to {@code sequence} were handed out, though not all are here (an arrival the shelf did not
+     * keep, a duplicate): a stream that is up to date is up to date with them.
+     */
+    synchronized void advanceTo(long sequence) {
+        if (sequence > lastSequence) lastSequence = sequence;
     }
 
     synchronized long lastSequence() {

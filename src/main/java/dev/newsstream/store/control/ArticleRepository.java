@@ -1,6 +1,5 @@
 package dev.newsstream.store.control;
 
-import dev.newsstream.feed.control.ConditionalHeaders;
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.store.entity.LoggedArticle;
 import dev.newsstream.store.entity.StoredArticle;
@@ -23,11 +22,14 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The JPA side of the store: every statement newsstream sends to its database. Each public method is
- * one (resource-local) transaction; none is ever called on a request thread (see {@link ArticleStore}).
+ * The JPA side of the store: what newsstream reads from its database (at start-up), retention, and
+ * the reservation of arrival ids; the writes of fetches are {@link SourceWriteStatements}. Each public
+ * method is one (resource-local) transaction; none is ever called on a request thread or a fetch task.
  */
 @ApplicationScoped
 public class ArticleRepository {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ArticleRepository.class.getName());
 
     /** Keeps IN lists well under every database's limit. */
     private static final int CHUNK = 500;
@@ -36,7 +38,7 @@ public class ArticleRepository {
     NewsDatabase database;
 
     /** Runs {@code work} in one transaction, rolled back if it throws. */
-    private <T> T inTransaction(Function<EntityManager, T> work) {
+    <T> T inTransaction(Function<EntityManager, T> work) {
         EntityManager em = database.entityManagers().createEntityManager();
         EntityTransaction tx = em.getTransaction();
         try {
@@ -56,84 +58,14 @@ public class ArticleRepository {
         }
     }
 
-    /** What a write did: the articles it stored for the first time, with their ids, oldest id first. */
-    public record Written(List<LoggedArticle> inserted, int updated) {
-    }
-
-    /** One source's fetch in one transaction: articles inserted or updated by key, its state, its validators. */
-    public Written write(SourceWrite write) {
-        return inTransaction(em -> write(em, write));
-    }
-
-    private Written write(EntityManager em, SourceWrite write) {
-        Instant now = Instant.now();
-        Map<String, Article> byHash = new LinkedHashMap<>();
-        for (Article a : write.articles()) byHash.merge(hash(SourceShelf.keyOf(a)), a, SourceShelf::updated);
-        Map<String, StoredArticle> known = new LinkedHashMap<>();
-        List<String> hashes = new ArrayList<>(byHash.keySet());
-        for (int i = 0; i < hashes.size(); i += CHUNK) {
-            em.createQuery("SELECT a FROM StoredArticle a WHERE a.sourceName = :source AND a.keyHash IN :hashes",
-                            StoredArticle.class)
-                    .setParameter("source", write.source())
-                    .setParameter("hashes", hashes.subList(i, Math.min(hashes.size(), i + CHUNK)))
-                    .getResultList()
-                    .forEach(a -> known.put(a.keyHash(), a));
-        }
-        List<StoredArticle> created = new ArrayList<>();
-        int updated = 0;
-        for (Map.Entry<String, Article> e : byHash.entrySet()) {
-            StoredArticle row = known.get(e.getKey());
-            if (row != null) {
-                row.update(e.getValue()); // only what changed is written: JPA compares with what it read
-                updated++;
-            } else {
-                StoredArticle fresh = new StoredArticle(write.source(), SourceShelf.keyOf(e.getValue()), e.getKey(),
-                        e.getValue(), now);
-                em.persist(fresh);
-                created.add(fresh);
-            }
-        }
-        if (write.state() != null) {
-            StoredSourceState state = em.find(StoredSourceState.class, write.source());
-            if (state == null) {
-                state = new StoredSourceState(write.source());
-                state.update(write.state(), now);
-                em.persist(state);
-            } else {
-                state.update(write.state(), now);
-            }
-        }
-        for (Map.Entry<String, ConditionalHeaders> v : write.validators().entrySet()) {
-            String urlHash = hash(v.getKey());
-            StoredValidator row = em.find(StoredValidator.class, urlHash);
-            ConditionalHeaders headers = v.getValue();
-            boolean none = headers.etag() == null && headers.lastModified() == null;
-            if (none) {
-                if (row != null) em.remove(row);
-            } else if (row == null) {
-                row = new StoredValidator(urlHash, v.getKey());
-                row.update(write.source(), headers.etag(), headers.lastModified(), now);
-                em.persist(row);
-            } else {
-                row.update(write.source(), headers.etag(), headers.lastModified(), now);
-            }
-        }
-        em.flush(); // the identity values are known from here on
-        List<LoggedArticle> inserted = created.stream()
-                .sorted(Comparator.comparing(StoredArticle::id))
-                .map(a -> new LoggedArticle(a.id(), a.toArticle()))
-                .toList();
-        return new Written(inserted, updated);
-    }
-
-    /** A source's newest articles published at or after {@code notBefore}, newest first. */
-    public List<Article> newestOf(String source, Instant notBefore, int max) {
+    /** A source's newest articles published at or after {@code notBefore}, newest first, with their ids. */
+    public List<LoggedArticle> newestOf(String source, Instant notBefore, int max) {
         return inTransaction(em -> em.createQuery("SELECT a FROM StoredArticle a WHERE a.sourceName = :source AND a.publishedAt >= :since"
                         + " ORDER BY a.publishedAt DESC, a.id DESC", StoredArticle.class)
                 .setParameter("source", source)
                 .setParameter("since", notBefore.toEpochMilli())
                 .setMaxResults(max)
-                .getResultList().stream().map(StoredArticle::toArticle).toList());
+                .getResultList().stream().map(a -> new LoggedArticle(a.id(), a.toArticle())).toList());
     }
 
     /** The newest {@code max} articles by id (arrival), newest first. */
@@ -188,6 +120,38 @@ public class ArticleRepository {
             }
         }
         return deleted;
+    }
+
+    /** Ids reserved for arrivals: every id in ({@code after}, {@code through}] is this instance's to hand out. */
+    public record Reserved(long after, long through) {
+    }
+
+    /**
+     * Reserves the next {@code block} arrival ids above the reserved mark, the highest stored article id
+     * and {@code floor}, and makes the new mark durable before returning: committed, and on H2 (which
+     * writes commits to disk lazily) synced with CHECKPOINT SYNC.
+     */
+    public Reserved reserveIds(long floor, int block) {
+        Reserved reserved = inTransaction(em -> {
+            Number mark = (Number) em.createNativeQuery(
+                    "SELECT reserved_through FROM arrival_number WHERE name = 'article' FOR UPDATE").getSingleResult();
+            Number stored = (Number) em.createNativeQuery("SELECT COALESCE(MAX(id), 0) FROM article").getSingleResult();
+            long after = Math.max(floor, Math.max(mark.longValue(), stored.longValue()));
+            long through = after + Math.max(1, block);
+            // a computed number, no text from outside: no parameter needed (and none of the native-parameter dialects)
+            em.createNativeQuery("UPDATE arrival_number SET reserved_through = " + through + " WHERE name = 'article'")
+                    .executeUpdate();
+            return new Reserved(after, through);
+        });
+        if (database.product().startsWith("H2")) {
+            try {
+                inTransaction(em -> em.createNativeQuery("CHECKPOINT SYNC").executeUpdate());
+            } catch (RuntimeException e) {
+                // the mark is committed; only its durability against a crash in the next second is in doubt
+                LOG.warning("H2 did not sync the reserved arrival ids to disk: " + e);
+            }
+        }
+        return reserved;
     }
 
     static String hash(String text) {

@@ -34,8 +34,8 @@ public class StorageSettings {
     Duration shutdownFlush;
 
     @Inject
-    @ConfigProperty(name = "newsstream.store.write-wait", defaultValue = "10s")
-    Duration writeWait;
+    @ConfigProperty(name = "newsstream.store.id-block", defaultValue = "10000")
+    int idBlock;
 
     @Inject
     @ConfigProperty(name = "newsstream.db.query-timeout", defaultValue = "10s")
@@ -77,8 +77,9 @@ public class StorageSettings {
         return shutdownFlush;
     }
 
-    public Duration writeWait() {
-        return writeWait;
+    /** How many arrival ids one reservation in the database covers (see LocalArrivalNumbering). */
+    public int idBlock() {
+        return Math.max(2, idBlock);
     }
 
     public Duration queryTimeout() {

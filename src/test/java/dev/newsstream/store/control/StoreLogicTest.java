@@ -90,29 +90,32 @@ class StoreLogicTest {
         for (int[] page : new int[][] {{0, 50}, {0, 1}, {7, 13}, {all.size() - 3, 50}, {all.size(), 5}, {0, Integer.MAX_VALUE}}) {
             List<Article> expected = all.subList(Math.min(page[0], all.size()),
                     (int) Math.min((long) page[0] + page[1], all.size()));
-            List<Article> merged = ArticleStore.newestFirst(lists, page[0], page[1]);
+            List<Article> merged = ArticleShelves.newestFirst(lists, page[0], page[1]);
             assertEquals(expected.stream().map(Article::published).toList(), merged.stream().map(Article::published).toList());
             assertEquals(expected.stream().map(Article::title).toList(), merged.stream().map(Article::title).toList());
         }
-        assertEquals(List.of(), ArticleStore.newestFirst(List.of(), 0, 10));
+        assertEquals(List.of(), ArticleShelves.newestFirst(List.of(), 0, 10));
     }
 
     @Test
     void laterWritesOfASourceFoldIntoTheWaitingOneNewestTextEarliestDateCapped() {
         Article first = article("S", "one", T);
         Article again = new Article("one, corrected", first.link(), "d2", T.plusSeconds(60), "S", "c", "US", null, first.key());
-        SourceWrite waiting = SourceWrite.of("S", List.of(first), null, Map.of("http://a", new ConditionalHeaders("e1", null)));
-        List<Article> more = IntStream.rangeClosed(1, 5).mapToObj(i -> article("S", "n" + i, T.plusSeconds(i))).toList();
-        List<Article> later = new ArrayList<>(more);
-        later.add(again);
+        SourceWrite waiting = SourceWrite.of("S", List.of(new LoggedArticle(1, first)), null,
+                Map.of("http://a", new ConditionalHeaders("e1", null)));
+        List<LoggedArticle> more = IntStream.rangeClosed(1, 5)
+                .mapToObj(i -> new LoggedArticle(10 + i, article("S", "n" + i, T.plusSeconds(i)))).toList();
+        List<LoggedArticle> later = new ArrayList<>(more);
+        later.add(new LoggedArticle(1, again));
         SourceWrite folded = waiting.then(SourceWrite.of("S", later, null, Map.of("http://a", new ConditionalHeaders("e2", null))), 4);
         assertEquals(4, folded.size(), "capped at the newest max-per-source");
-        assertTrue(folded.articles().stream().noneMatch(a -> a.title().startsWith("one")),
+        assertTrue(folded.articles().stream().noneMatch(a -> a.article().title().startsWith("one")),
                 "the oldest fell off the cap: " + folded.articles());
-        SourceWrite roomy = waiting.then(SourceWrite.of("S", List.of(again), null, Map.of()), 10);
+        SourceWrite roomy = waiting.then(SourceWrite.of("S", List.of(new LoggedArticle(1, again)), null, Map.of()), 10);
         assertEquals(1, roomy.size());
-        assertEquals("one, corrected", roomy.articles().get(0).title(), "the newer text wins");
-        assertEquals(T, roomy.articles().get(0).published(), "the earlier date stays");
+        assertEquals("one, corrected", roomy.articles().get(0).article().title(), "the newer text wins");
+        assertEquals(T, roomy.articles().get(0).article().published(), "the earlier date stays");
+        assertEquals(1, roomy.articles().get(0).sequence(), "the id it arrived with stays");
         assertEquals("e2", folded.validators().get("http://a").etag());
         assertNull(folded.state());
     }

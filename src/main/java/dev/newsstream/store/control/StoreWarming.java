@@ -1,0 +1,71 @@
+package dev.newsstream.store.control;
+
+import dev.newsstream.feed.control.ConditionalHeaders;
+import dev.newsstream.feed.control.SourceCatalog;
+import dev.newsstream.feed.entity.Source;
+import dev.newsstream.store.entity.LoggedArticle;
+import dev.newsstream.store.entity.StoredSourceState;
+import dev.newsstream.store.entity.StoredValidator;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Start-up only: memory from the database (each configured source's newest articles with their ids,
+ * its fetch state, its URLs' validators, and the newest arrivals for {@code Last-Event-ID}).
+ */
+@ApplicationScoped
+public class StoreWarming {
+
+    @Inject
+    StorageSettings settings;
+
+    @Inject
+    ArticleRepository repository;
+
+    @Inject
+    SourceCatalog catalog;
+
+    @Inject
+    ArticleShelves shelves;
+
+    @Inject
+    FetchStates states;
+
+    @Inject
+    Arrivals arrivals;
+
+    /** Warms memory; {@code lastId} is the highest id any earlier life may have handed out. */
+    void warm(long lastId) {
+        Instant cutoff = Instant.now().minus(settings.retention());
+        Map<String, Source> configured = new LinkedHashMap<>();
+        catalog.all().forEach(s -> configured.put(s.name(), s));
+        for (StoredSourceState row : repository.states()) {
+            Source source = configured.get(row.sourceName());
+            if (source != null) states.warmState(source.name(), row.toState(source));
+        }
+        for (StoredValidator row : repository.validators()) {
+            states.warmValidator(URI.create(row.url()), new ConditionalHeaders(row.etag(), row.lastModified()));
+        }
+        for (Source source : configured.values()) {
+            shelves.load(source.name(), repository.newestOf(source.name(), cutoff, settings.maxPerSource()));
+        }
+        int logSize = settings.logSize();
+        List<LoggedArticle> newestFirst = repository.newestArrivals(logSize + 1);
+        long last = Math.max(lastId, newestFirst.isEmpty() ? 0 : newestFirst.get(0).sequence());
+        long floor = newestFirst.size() > logSize ? newestFirst.get(logSize).sequence() : 0;
+        List<LoggedArticle> kept = new ArrayList<>(newestFirst.subList(0, Math.min(logSize, newestFirst.size())));
+        // arrivals of sources no longer configured, or past the age limit, are not replayed
+        kept.removeIf(a -> !configured.containsKey(a.article().source()) || a.article().published().isBefore(cutoff));
+        Collections.reverse(kept);
+        arrivals.warm(kept, last, floor);
+        shelves.warmedLastUpdated(states.all().stream().map(s -> s.stat().lastChecked()).filter(t -> t != null)
+                .max(Instant::compareTo).orElse(null));
+    }
+}

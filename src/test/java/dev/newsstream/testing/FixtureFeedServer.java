@@ -107,9 +107,18 @@ public final class FixtureFeedServer implements AutoCloseable {
 
     /** Binds 127.0.0.1 on an ephemeral port and starts accepting. */
     public static FixtureFeedServer start() {
+        return start("127.0.0.1");
+    }
+
+    /**
+     * Binds another loopback address (the whole 127.0.0.0/8 is loopback on Linux), e.g. 127.0.0.2 for a
+     * second "host" that the service's configuration can classify differently.
+     */
+    public static FixtureFeedServer start(String loopbackAddress) {
         try {
-            // Explicitly IPv4 loopback: the WAR is configured with http://127.0.0.1:port URLs.
-            var loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            // Explicitly IPv4 loopback: the WAR is configured with http://127.0.0.x:port URLs.
+            var loopback = InetAddress.getByName(loopbackAddress);
+            if (!loopback.isLoopbackAddress()) throw new IllegalArgumentException(loopbackAddress + " is not loopback");
             var server = new FixtureFeedServer(new ServerSocket(0, 200, loopback));
             server.startDaemon("fixture-feed-accept-" + server.port(), server::acceptLoop);
             return server;
@@ -124,7 +133,7 @@ public final class FixtureFeedServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:port} followed by {@code path} (which may carry a query). */
     public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
+        return URI.create("http://" + serverSocket.getInetAddress().getHostAddress() + ":" + port() + path);
     }
 
     /** Stops accepting and closes every open connection, which ends their threads. */

@@ -9,7 +9,9 @@ import org.jdom2.Namespace;
 import org.jsoup.Jsoup;
 
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,14 +45,14 @@ final class ArticleImageFinder {
         // Lazily: most entries are settled by the first or second source, and parsing HTML is the expensive part.
         return candidatesInOrder.stream()
                 .flatMap(Supplier::get)
-                .map(url -> WebUrls.httpUrl(url, base))
+                .map(url -> FeedTextLimits.url(WebUrls.httpUrl(url, base)))
                 .filter(Objects::nonNull)
                 .findFirst()
                 .orElse(null);
     }
 
     private static Stream<String> imagesInHtml(SyndContent content) {
-        String html = content.getValue();
+        String html = FeedTextLimits.htmlInput(content.getValue());
         if (html == null || !html.contains("<")) {
             return Stream.empty();
         }
@@ -66,23 +68,23 @@ final class ArticleImageFinder {
 
     /** media:content and media:thumbnail may sit directly in the item, in a media:group, or inside each other. */
     private static Stream<Element> mediaElements(SyndEntry entry, String name) {
+        // A walk with an explicit stack, not recursion: nesting depth is the feed's choice, not ours.
         List<Element> found = new ArrayList<>();
-        for (Element element : entry.getForeignMarkup()) {
-            collect(element, name, found);
+        Deque<Element> toVisit = new ArrayDeque<>(entry.getForeignMarkup());
+        while (!toVisit.isEmpty()) {
+            Element element = toVisit.pollFirst();
+            if (!MEDIA_RSS.getURI().equals(element.getNamespaceURI())) {
+                continue;
+            }
+            if (element.getName().equals(name)) {
+                found.add(element);
+            }
+            List<Element> children = element.getChildren();
+            for (int i = children.size() - 1; i >= 0; i--) {
+                toVisit.addFirst(children.get(i)); // document order, as the recursive walk had it
+            }
         }
         return found.stream();
-    }
-
-    private static void collect(Element element, String name, List<Element> found) {
-        if (!MEDIA_RSS.getURI().equals(element.getNamespaceURI())) {
-            return;
-        }
-        if (element.getName().equals(name)) {
-            found.add(element);
-        }
-        for (Element child : element.getChildren()) {
-            collect(child, name, found);
-        }
     }
 
     private static boolean isImageMedia(Element mediaContent) {

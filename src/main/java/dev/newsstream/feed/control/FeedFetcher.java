@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -28,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Fetches one feed URL within hard bounds, whatever the server does: a connect timeout, a total
@@ -48,10 +51,22 @@ public class FeedFetcher {
     @Resource(lookup = "concurrent/newsstream/http")
     ManagedExecutorService httpCallbacks;
 
+    /** Name lookups, bounded by each fetch's deadline: see {@link HostResolver} for why not the client's own. */
+    @Resource(lookup = "concurrent/newsstream/resolver")
+    ManagedExecutorService resolverPool;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.fetch.internal-networks", defaultValue = InternalNetworks.DEFAULT)
+    String internalNetworkList;
+
     private HttpClient client;
+    private HostResolver resolver;
+    private InternalNetworks internal;
 
     @PostConstruct
     void createClient() {
+        internal = InternalNetworks.parse(internalNetworkList);
+        resolver = new HostResolver(resolverPool, InetAddress::getAllByName);
         // HTTP/1.1 only: an aborted exchange then closes its own socket, which is what frees a hostile server's slot;
         // with HTTP/2 it would only reset a stream on a shared connection.
         client = HttpClient.newBuilder()
@@ -65,8 +80,29 @@ public class FeedFetcher {
     public FetchOutcome fetch(URI url, ConditionalHeaders conditional) throws InterruptedException {
         Instant deadline = Instant.now().plus(limits.totalTimeout());
         URI current = url;
+        boolean configuredInternal = false;
         for (int hop = 0; ; hop++) {
             Duration left = Duration.between(Instant.now(), deadline);
+            if (left.isNegative() || left.isZero()) return timedOut(current);
+            InetAddress[] addresses;
+            try {
+                addresses = resolver.resolve(current.getHost(), left); // counts against the deadline
+            } catch (TimeoutException e) {
+                return FetchOutcome.failed(current, FailureReason.TIMEOUT, hop == 0
+                        ? "host name " + current.getHost() + " not resolved within " + human(limits.totalTimeout())
+                        : "redirect target's host name not resolved in time");
+            } catch (UnknownHostException e) {
+                return FetchOutcome.failed(current, FailureReason.NETWORK,
+                        hop == 0 ? "unknown host " + current.getHost() : "redirect to an unknown host");
+            }
+            if (hop == 0) {
+                configuredInternal = internal.anyInternal(addresses);
+            } else if (!configuredInternal && internal.anyInternal(addresses)) {
+                // a public feed server may not point us at loopback, link-local or private addresses
+                return FetchOutcome.failed(current, FailureReason.REDIRECTS,
+                        "redirect to an internal address refused");
+            }
+            left = Duration.between(Instant.now(), deadline);
             if (left.isNegative() || left.isZero()) return timedOut(current);
             CompletableFuture<HttpResponse<byte[]>> exchange =
                     client.sendAsync(request(current, conditional, left), this::subscriberFor);
@@ -121,8 +157,9 @@ public class FeedFetcher {
     private FetchOutcome outcome(URI url, HttpResponse<byte[]> response) {
         int status = response.statusCode();
         HttpHeaders headers = response.headers();
-        String etag = headers.firstValue("ETag").orElse(null);
-        String lastModified = headers.firstValue("Last-Modified").orElse(null);
+        // capped here, so an absurd validator never reaches memory, the database or the next request
+        String etag = FeedTextLimits.etag(headers.firstValue("ETag").orElse(null));
+        String lastModified = FeedTextLimits.lastModified(headers.firstValue("Last-Modified").orElse(null));
         if (status == 304) return FetchOutcome.notModified(url, etag, lastModified);
         if (status >= 300) {
             Duration retryAfter = (status == 429 || status == 503)

@@ -28,7 +28,7 @@ import java.util.Objects;
 public class FeedParser {
 
     /** Articles travel in every card and server-sent event; a long description is only a preview anyway. */
-    static final int DESCRIPTION_LIMIT = 500;
+    static final int DESCRIPTION_LIMIT = FeedTextLimits.DESCRIPTION;
 
     private static final int REASON_LIMIT = 150;
 
@@ -50,6 +50,9 @@ public class FeedParser {
         String xml = FeedBytes.decode(body == null ? new byte[0] : body, contentType);
         DocumentStart start = DocumentStart.of(xml);
         rejectObviousNonFeeds(start);
+        if (MarkupDepth.exceeds(xml, MarkupDepth.MAX)) {
+            throw new FeedParseException("feed rejected: markup nested deeper than " + MarkupDepth.MAX + " levels", null);
+        }
         SyndFeed feed = build(xml, start);
         return new EntryConverter(feedUrl, source, fetchedAt).convert(feed);
     }
@@ -90,6 +93,9 @@ public class FeedParser {
             }
             throw new FeedParseException("malformed XML: line " + saxProblem.getLineNumber() + ": "
                     + oneLine(saxProblem.getMessage()), e);
+        } catch (StackOverflowError e) {
+            // MarkupDepth should have refused it first; this is the second line, so the depth costs this feed only.
+            throw new FeedParseException("feed rejected: markup nested too deeply to parse", null);
         } catch (RuntimeException e) {
             // ROME's converters trust the document in places (numbers, dates); one bad value must not escape
             // as an unexplained 500 in the caller.
@@ -142,15 +148,16 @@ public class FeedParser {
             for (SyndEntry entry : feed.getEntries()) {
                 try {
                     articles.add(article(entry));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError e) {
                     // One broken entry costs that entry, not the other forty.
                     if (unreadable++ == 0) {
                         firstUnreadableReason = oneLine(String.valueOf(e));
                     }
                 }
             }
-            String title = PlainText.fromHtml(feed.getTitle());
-            return new ParsedFeed(title.isEmpty() ? source.name() : title, WebUrls.httpUrl(websiteLink(feed), feedUrl),
+            String title = FeedTextLimits.cut(PlainText.fromHtml(feed.getTitle()), FeedTextLimits.TITLE);
+            return new ParsedFeed(title.isEmpty() ? source.name() : title,
+                    FeedTextLimits.url(WebUrls.httpUrl(websiteLink(feed), feedUrl)),
                     articles, problems(feed.getEntries().isEmpty()));
         }
 
@@ -165,9 +172,9 @@ public class FeedParser {
         }
 
         private Article article(SyndEntry entry) {
-            String title = PlainText.fromHtml(entry.getTitle());
+            String title = FeedTextLimits.cut(PlainText.fromHtml(entry.getTitle()), FeedTextLimits.TITLE);
             String rawLink = firstNonBlank(entry.getLink(), firstLinkHref(entry));
-            String link = WebUrls.httpUrl(rawLink, feedUrl);
+            String link = FeedTextLimits.url(WebUrls.httpUrl(rawLink, feedUrl));
             if (rawLink == null) {
                 withoutLink++;
             } else if (link == null) {
@@ -177,7 +184,7 @@ public class FeedParser {
             if (ownDate == null) {
                 withoutDate++;
             }
-            String description = PlainText.truncate(PlainText.fromHtml(descriptionHtml(entry)), DESCRIPTION_LIMIT);
+            String description = PlainText.truncate(PlainText.fromHtml(descriptionHtml(entry)), DESCRIPTION_LIMIT - 1); // + "…"
             // Markup in content is written for the article page, so its relative URLs are relative to that page.
             URI imageBase = link != null ? URI.create(link) : feedUrl;
             return new Article(
@@ -197,9 +204,9 @@ public class FeedParser {
         private static String key(SyndEntry entry, String link, String rawLink, String title, Instant ownDate) {
             String id = firstNonBlank(entry.getUri(), link, rawLink);
             if (id != null) {
-                return id.strip();
+                return FeedTextLimits.key(id.strip());
             }
-            return title + "|" + (ownDate == null ? "" : ownDate.toString());
+            return FeedTextLimits.key(title + "|" + (ownDate == null ? "" : ownDate.toString()));
         }
 
         private static Instant ownDate(SyndEntry entry) {

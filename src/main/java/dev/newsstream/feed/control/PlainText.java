@@ -19,7 +19,7 @@ final class PlainText {
             return "";
         }
         // A body fragment, not a document: a stray <title> or <meta> in a description stays where it is.
-        return Jsoup.parseBodyFragment(html).body().text().strip();
+        return Jsoup.parseBodyFragment(FeedTextLimits.htmlInput(html)).body().text().strip();
     }
 
     /**

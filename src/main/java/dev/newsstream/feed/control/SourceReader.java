@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -34,7 +35,12 @@ public class SourceReader {
     @Inject
     FeedParser parser;
 
-    public SourceFetch read(Source source, Function<URI, ConditionalHeaders> validators) throws InterruptedException {
+    /**
+     * @param validators      what to send as If-None-Match / If-Modified-Since, by configured URL
+     * @param exchangeStarted hears each URL's exchange begin (liveness judges a fetch by its current exchange)
+     */
+    public SourceFetch read(Source source, Function<URI, ConditionalHeaders> validators, Consumer<URI> exchangeStarted)
+            throws InterruptedException {
         long started = System.nanoTime();
         Instant checkedAt = Instant.now();
         List<Article> articles = new ArrayList<>();
@@ -47,28 +53,32 @@ public class SourceReader {
         int notModified = 0;
         for (URI url : source.urls()) {
             String prefix = several ? url + ": " : "";
+            exchangeStarted.accept(url);
             FetchOutcome outcome = fetcher.fetch(url, validators.apply(url));
             if (outcome.failed()) {
-                errors.add(prefix + outcome.error());
+                String error = FeedTextLimits.error(outcome.error());
+                errors.add(prefix + error);
                 if (outcome.retryAfter() != null) retryAfter = outcome.retryAfter();
-                reports.add(report(outcome, null, List.of(), outcome.error()));
+                reports.add(report(url, outcome, null, List.of(), error));
                 continue;
             }
             if (outcome.kind() == FetchOutcome.Kind.NOT_MODIFIED) {
                 notModified++;
-                reports.add(report(outcome, null, List.of(), null));
+                reports.add(report(url, outcome, null, List.of(), null));
                 continue;
             }
             try {
                 ParsedFeed feed = parser.parse(outcome.body(), outcome.contentType(), outcome.url(), source, checkedAt);
                 articles.addAll(feed.articles());
                 feed.articles().stream().limit(SAMPLE_SIZE - sample.size()).forEach(sample::add);
-                feed.problems().forEach(p -> warnings.add(prefix + p));
-                reports.add(report(outcome, feed, feed.problems(), null));
+                feed.problems().forEach(p -> warnings.add(prefix + FeedTextLimits.error(p)));
+                reports.add(report(url, outcome, feed, feed.problems(), null));
             } catch (FeedParseException e) {
-                errors.add(prefix + e.getMessage());
+                String error = FeedTextLimits.error(e.getMessage());
+                errors.add(prefix + error);
                 reports.add(new UrlReport(outcome.url().toString(), "PARSE_FAILED", outcome.httpStatus(), outcome.etag(),
-                        outcome.lastModified(), null, null, 0, List.of(), e.getMessage(), FetchOutcome.FailureReason.PARSE));
+                        outcome.lastModified(), null, null, 0, List.of(), error, FetchOutcome.FailureReason.PARSE,
+                        url.toString()));
             }
         }
         articles.sort(Comparator.comparing(Article::published).reversed());
@@ -77,10 +87,11 @@ public class SourceReader {
         return new SourceFetch(source, articles, stat, reports, sample, retryAfter);
     }
 
-    private static UrlReport report(FetchOutcome outcome, ParsedFeed feed, List<String> problems, String error) {
+    private static UrlReport report(URI configured, FetchOutcome outcome, ParsedFeed feed, List<String> problems,
+                                    String error) {
         return new UrlReport(outcome.url().toString(), outcome.kind().name(), outcome.httpStatus(), outcome.etag(),
                 outcome.lastModified(), feed == null ? null : feed.title(), feed == null ? null : feed.link(),
-                feed == null ? 0 : feed.articles().size(), problems, error, outcome.reason());
+                feed == null ? 0 : feed.articles().size(), problems, error, outcome.reason(), configured.toString());
     }
 
     /** A source is in error only when nothing could be read; a partial read is a warning. */
@@ -91,7 +102,8 @@ public class SourceReader {
         boolean nothingRead = count == 0 && !someNotModified;
         FeedStatus status = !errors.isEmpty() && nothingRead ? FeedStatus.ERROR
                 : problems.isEmpty() ? FeedStatus.SUCCESS : FeedStatus.WARNING;
-        String message = problems.isEmpty() ? null : String.join("; ", problems);
+        String message = problems.isEmpty() ? null
+                : FeedTextLimits.cut(String.join("; ", problems), FeedTextLimits.ERROR_MESSAGE);
         return SourceStat.of(source, status, count, message, checkedAt, seconds);
     }
 }

@@ -3,6 +3,7 @@ package dev.newsstream.ingest.control;
 import dev.newsstream.feed.control.ConditionalHeaders;
 import dev.newsstream.feed.control.SourceReader;
 import dev.newsstream.feed.entity.Article;
+import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceFetch;
 import dev.newsstream.feed.entity.SourceResult;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * At most one fetch per source in flight, whoever asks: streams and the background refresh join the
@@ -36,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class FetchCoordinator {
+
+    private static final Logger LOG = Logger.getLogger(FetchCoordinator.class.getName());
 
     @Inject
     SourceReader reader;
@@ -72,7 +77,7 @@ public class FetchCoordinator {
             return CompletableFuture.completedFuture(resultFromStore(source, state.stat()));
         }
         while (true) {
-            Flight flight = flights.computeIfAbsent(source.name(), n -> new Flight(source));
+            Flight flight = flights.computeIfAbsent(source.name(), n -> newFlight(source));
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
                 if (flight.launch(feeds, () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
@@ -85,7 +90,7 @@ public class FetchCoordinator {
     /** Like {@link #fetch} but also hands back the per-URL details, for {@code /debug/source}. */
     public CompletableFuture<SourceFetch> fetchWithDetails(Source source, String waiter) {
         while (true) {
-            Flight flight = flights.computeIfAbsent(source.name(), n -> new Flight(source));
+            Flight flight = flights.computeIfAbsent(source.name(), n -> newFlight(source));
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
                 if (flight.launch(feeds, () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
@@ -95,20 +100,44 @@ public class FetchCoordinator {
         }
     }
 
+    /** A flight that takes itself out of the map when it ends, however it ends. */
+    private Flight newFlight(Source source) {
+        Flight[] self = new Flight[1];
+        self[0] = new Flight(source, () -> flights.remove(source.name(), self[0]));
+        return self[0];
+    }
+
+    /**
+     * One fetch, start to end. It always ends the flight: whatever is thrown (a StackOverflowError from
+     * hostile markup, an OutOfMemoryError of one parse, a bug) becomes this source's failure, logged once
+     * with its name, and waiters, the background refresh and POST /cache/refresh carry on.
+     */
     private void run(Flight flight) {
         Source source = flight.source();
         try {
             metrics.fetchStarted();
-            SourceFetch fetch = reader.read(source, url -> store.validators(url));
+            SourceFetch fetch = reader.read(source, url -> store.validators(url), url -> flight.exchangeStarted());
             count(fetch);
             flight.finish(record(fetch), fetch);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // nobody waits any more: the flight was abandoned
             flight.fail(e);
-        } catch (RuntimeException e) {
-            flight.fail(e);
-        } finally {
-            flights.remove(source.name(), flight);
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, "Fetch of " + source.name() + " " + source.urls() + " failed unexpectedly", e);
+            failUnexpectedly(flight, e);
+        }
+    }
+
+    private void failUnexpectedly(Flight flight, Throwable e) {
+        Source source = flight.source();
+        String reason = "feed could not be read: internal error (" + e.getClass().getSimpleName() + ")";
+        try {
+            SourceStat stat = SourceStat.of(source, FeedStatus.ERROR, 0, reason, Instant.now(), 0);
+            SourceFetch failed = new SourceFetch(source, List.of(), stat, List.of(), List.of(), null);
+            metrics.fetchFailed("INTERNAL", 0);
+            flight.finish(record(failed), failed);
+        } catch (Throwable again) {
+            flight.fail(new IllegalStateException(reason)); // the store failed too: waiters still hear of it
         }
     }
 
@@ -129,7 +158,8 @@ public class FetchCoordinator {
         Map<URI, ConditionalHeaders> validators = new LinkedHashMap<>();
         for (UrlReport url : fetch.urls()) {
             if (url.failureReason() == null && (url.etag() != null || url.lastModified() != null)) {
-                validators.put(URI.create(url.url()), new ConditionalHeaders(url.etag(), url.lastModified()));
+                // under the configured URL, which is what the next fetch looks up, redirect or not
+                validators.put(URI.create(url.configuredUrl()), new ConditionalHeaders(url.etag(), url.lastModified()));
             }
         }
         SourceState previous = store.state(source);

@@ -37,7 +37,9 @@ public final class Flight {
     }
 
     private final Source source;
+    private final Runnable onOver;
     private final Instant createdAt = Instant.now();
+    private volatile Instant busySince;
     private final Set<String> waiters = new LinkedHashSet<>();
     private final CompletableFuture<SourceResult> outcome = new CompletableFuture<>();
     private volatile Future<?> task;
@@ -46,8 +48,10 @@ public final class Flight {
     private boolean launched;
     private boolean over;
 
-    Flight(Source source) {
+    /** {@code onOver} runs once when the flight ends, however it ends (finished, failed, rejected, abandoned). */
+    Flight(Source source, Runnable onOver) {
         this.source = source;
+        this.onOver = onOver;
     }
 
     /** A ticket for this waiter, or null if the flight has already ended (the caller then starts a new one). */
@@ -68,6 +72,7 @@ public final class Flight {
         launched = true;
         try {
             task = executor.submit(() -> {
+                busySince = Instant.now();
                 runner = Thread.currentThread();
                 try {
                     work.run();
@@ -77,9 +82,15 @@ public final class Flight {
             });
         } catch (RejectedExecutionException e) {
             over = true;
+            onOver.run();
             outcome.completeExceptionally(new RejectedExecutionException("server busy: the fetch queue is full", e));
         }
         return true;
+    }
+
+    /** A new URL exchange of a multi-URL source begins: its age counts from now, not from the first URL. */
+    void exchangeStarted() {
+        busySince = Instant.now();
     }
 
     private void leave(String waiter) {
@@ -92,6 +103,9 @@ public final class Flight {
             }
         }
         if (toCancel != null) {
+            // A queued task never runs, so nothing else would forget the flight: readiness would count it as
+            // queued until the source was fetched again.
+            onOver.run();
             toCancel.cancel(true); // interrupts HttpClient's wait: the exchange is aborted and its socket closed
             outcome.completeExceptionally(new CancellationException("nobody waits for " + source.name() + " any more"));
         }
@@ -102,6 +116,7 @@ public final class Flight {
         synchronized (this) {
             over = true;
         }
+        onOver.run();
         outcome.complete(result);
     }
 
@@ -109,6 +124,7 @@ public final class Flight {
         synchronized (this) {
             over = true;
         }
+        onOver.run();
         outcome.completeExceptionally(error);
     }
 
@@ -120,8 +136,18 @@ public final class Flight {
         return List.copyOf(waiters);
     }
 
+    /** Since the flight was asked for, queue time included. */
     public Duration age() {
         return Duration.between(createdAt, Instant.now());
+    }
+
+    /**
+     * Since its current URL exchange started running (null while queued): what liveness judges, so a
+     * long queue never looks like a stuck fetch.
+     */
+    public Duration busyFor() {
+        Instant since = busySince;
+        return since == null || runner == null ? null : Duration.between(since, Instant.now());
     }
 
     /** The thread running the fetch right now, for stack traces of stuck fetches; null while queued. */

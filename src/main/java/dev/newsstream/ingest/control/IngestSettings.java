@@ -57,11 +57,8 @@ public class IngestSettings {
         return freshFor;
     }
 
-    /** 1st failure: base, then doubling, never past the cap; a server's Retry-After wins if longer. */
+    /** 1st failure: base, then doubling, never past the cap; a server's Retry-After wins if longer; 24 h at most. */
     public Duration backoff(int consecutiveFailures, Duration retryAfter) {
-        Duration delay = backoffBase;
-        for (int i = 1; i < consecutiveFailures && delay.compareTo(backoffMax) < 0; i++) delay = delay.multipliedBy(2);
-        if (delay.compareTo(backoffMax) > 0) delay = backoffMax;
-        return retryAfter != null && retryAfter.compareTo(delay) > 0 ? retryAfter : delay;
+        return new Backoff(backoffBase, backoffMax).delay(consecutiveFailures, retryAfter);
     }
 }

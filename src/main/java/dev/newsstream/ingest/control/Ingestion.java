@@ -1,5 +1,6 @@
 package dev.newsstream.ingest.control;
 
+import dev.newsstream.feed.control.RetryAfter;
 import dev.newsstream.feed.control.SourceCatalog;
 import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
@@ -7,6 +8,7 @@ import dev.newsstream.feed.entity.SourceStat;
 import dev.newsstream.feed.entity.SourceResult;
 import dev.newsstream.ops.control.NewsMetrics;
 import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.SourceState;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -135,7 +137,12 @@ public class Ingestion {
 
         void launch() {
             Instant now = Instant.now();
-            List<Source> due = catalog.all().stream().filter(s -> store.state(s).dueAt(now)).toList();
+            // a next attempt more than a day ahead (stored by an older version) is due: nothing is shelved for good
+            Instant latest = now.plus(RetryAfter.MAX);
+            List<Source> due = catalog.all().stream().filter(s -> {
+                SourceState state = store.state(s);
+                return state.dueAt(now) || state.nextAttemptAt().isAfter(latest);
+            }).toList();
             skipped = catalog.all().size() - due.size();
             articlesBefore = store.count();
             if (due.isEmpty()) {
@@ -153,7 +160,7 @@ public class Ingestion {
 
         private void sourceDone(Source source, SourceResult result, Throwable error, int total) {
             SourceResult reported = error == null ? result : new SourceResult(source, List.of(),
-                    SourceStat.of(source, FeedStatus.ERROR, 0, "fetch failed: " + error, Instant.now(), 0));
+                    SourceStat.of(source, FeedStatus.ERROR, 0, "fetch failed (" + rootCause(error).getClass().getSimpleName() + ")", Instant.now(), 0));
             int done;
             synchronized (this) {
                 done = processed.incrementAndGet();
@@ -162,6 +169,13 @@ public class Ingestion {
                 listener.sourceDone(reported, done, failed.get());
             }
             if (done == total) finish(total);
+        }
+
+        /** Only the kind of failure: an exception's text may quote what a feed server sent. */
+        private Throwable rootCause(Throwable error) {
+            Throwable t = error;
+            while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+            return t;
         }
 
         private void finish(int fetched) {

@@ -36,7 +36,9 @@ public class ExecutorView {
         for (Flight f : flights) {
             if (f.runner() == null) queued++;
             else running++;
-            if (f.runner() != null && f.age().compareTo(settings.hungAfter()) > 0) hung++;
+            // judged by the current exchange, not since the flight was queued: a busy queue is not a stuck fetch
+            Duration busy = f.busyFor();
+            if (busy != null && busy.compareTo(settings.hungAfter()) > 0) hung++;
         }
         return new Figures(flights.size(), running, queued, hung, coordinator.fetchesStarted(),
                 coordinator.sharedJoins(), coordinator.answeredFromCache());
@@ -50,7 +52,8 @@ public class ExecutorView {
     FetchView view(Flight f) {
         Thread runner = f.runner();
         Duration age = f.age();
-        List<String> stack = runner != null && age.compareTo(settings.stackAfter()) >= 0
+        Duration busy = f.busyFor();
+        List<String> stack = runner != null && busy != null && busy.compareTo(settings.stackAfter()) >= 0
                 ? Arrays.stream(runner.getStackTrace()).map(StackTraceElement::toString).toList() : null;
         return new FetchView(f.source().name(), f.source().urls().stream().map(Object::toString).toList(), f.waiters(),
                 age.toMillis() / 1000.0, runner == null ? "queued" : "running", runner == null ? null : runner.getName(),

@@ -63,9 +63,10 @@ public class Watchdog {
     void look() {
         for (Flight flight : coordinator.inFlight()) {
             Thread runner = flight.runner();
-            if (runner != null && flight.age().compareTo(settings.hungAfter()) > 0 && reportedFetches.add(flight)) {
+            java.time.Duration busy = flight.busyFor();
+            if (runner != null && busy != null && busy.compareTo(settings.hungAfter()) > 0 && reportedFetches.add(flight)) {
                 LOG.warning(() -> "Fetch of " + flight.source().name() + " " + flight.source().urls() + " has run "
-                        + flight.age().toSeconds() + " s on " + runner.getName() + ", waited for by " + flight.waiters()
+                        + busy.toSeconds() + " s on " + runner.getName() + ", waited for by " + flight.waiters()
                         + "; it is at:\n" + stack(runner));
             }
         }

@@ -54,7 +54,7 @@ class HostileFeedsIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         feeds = FixtureFeedServer.start();
-        String item = "<item><title>deep</title><link>" + feeds.url("/a/1") + "</link><x:a>".repeat(DEEP)
+        String item = "<item><title>deep</title><link>" + feeds.url("/a/1") + "</link>" + "<x:a>".repeat(DEEP)
                 + "</x:a>".repeat(DEEP) + "</item>";
         feeds.putFeed("/deep.xml", "<rss version=\"2.0\" xmlns:x=\"urn:x\"><channel><title>Deep</title>" + item
                 + "</channel></rss>");

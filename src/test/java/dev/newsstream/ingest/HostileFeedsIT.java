@@ -122,7 +122,7 @@ class HostileFeedsIT {
 
         JsonObject intranet = completion(frames, "Intranet").getJsonObject("source_stat");
         assertEquals("success", intranet.getString("status"), "configured internal, redirected internally: " + intranet);
-        assertEquals(1, internalHost.requestCount("/rss/own.xml"));
+        assertTrue(internalHost.requestCount("/rss/own.xml") >= 1);
         JsonObject out = completion(frames, "Intranet Out").getJsonObject("source_stat");
         assertEquals("success", out.getString("status"), "internal to public is no escalation: " + out);
     }

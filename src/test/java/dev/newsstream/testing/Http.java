@@ -55,7 +55,7 @@ public final class Http {
         long runs = getJson(uri.apply("/cache/status")).getInt("update_count");
         HttpResponse<String> started = post(uri.apply("/cache/refresh"));
         if (!"started".equals(json(started).getString("status"))) throw new AssertionError("refresh not started: " + started.body());
-        if (!Wait.waitFor(() -> getJson(uri.apply("/cache/status")).getInt("update_count") > runs, Duration.ofSeconds(30))) {
+        if (!Wait.waitFor(() -> getJson(uri.apply("/cache/status")).getInt("update_count") > runs, Duration.ofSeconds(120))) {
             throw new AssertionError("refresh did not finish: " + getJson(uri.apply("/cache/status")));
         }
     }

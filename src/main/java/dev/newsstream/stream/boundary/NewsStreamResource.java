@@ -8,6 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.DefaultValue;
 import dev.newsstream.stream.entity.StreamRequest;
@@ -40,7 +41,7 @@ public class NewsStreamResource {
             `complete` {stream_id, message, total_articles, successful_sources, failed_sources, progress, duration_ms,
             cache_age_seconds}; with live=true the stream then stays open and sends `article` {article} per new article;
             `resync` {stream_id, message} when a Last-Event-ID cannot be resumed (a full `initial` follows);
-            `error` {stream_id, error} or, over the stream cap, {message} and the stream ends.
+            `error` {stream_id, error} or, over the stream cap or the cap per client address, {message} and the stream ends.
             Heartbeat comments keep the connection open; every frame's id is a position in the arrival log
             (send it back as Last-Event-ID to resume) and the first frame has a retry hint.""";
 
@@ -57,12 +58,13 @@ public class NewsStreamResource {
                        @Parameter(description = "Resume after this event id (EventSource sends it as the Last-Event-ID header)")
                        @QueryParam("last_event_id") String lastEventIdParam,
                        @HeaderParam("Last-Event-ID") String lastEventIdHeader,
-                       @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
+                       @Context SseEventSink sink, @Context Sse sse, @Context HttpServletRequest servletRequest,
+                       @Context HttpServletResponse response) {
         String id = registry.newStreamId();
         StreamHeaders.apply(response);
         response.setHeader("X-Stream-ID", id);
         String lastEventId = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader : lastEventIdParam;
         StreamRequest request = new StreamRequest(category, useCache.value(), live.value(), lastEventId);
-        registry.open(id, request, catalog.inCategory(category), sink, sse);
+        registry.open(id, request, servletRequest, catalog.inCategory(category), sink, sse);
     }
 }

@@ -17,11 +17,11 @@ public class StreamsResource {
 
     public record StreamView(String status, int sourcesCompleted, int totalSources, double durationSeconds,
                              boolean clientConnected, long pendingFetches, boolean live, long lastEventId,
-                             int queuedFrames) {
+                             int queuedFrames, long pinnedBytes, boolean parked) {
         static StreamView of(StreamSession s) {
             return new StreamView(s.phase(), s.sourcesCompleted(), s.totalSources(),
                     Math.round(s.age().toMillis() / 100.0) / 10.0, s.clientConnected(), s.pendingFetches(), s.live(),
-                    s.cursor(), s.channel().queued());
+                    s.cursor(), s.channel().queued(), s.channel().pinnedBytes(), s.channel().parked());
         }
     }
 

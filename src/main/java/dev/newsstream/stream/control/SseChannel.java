@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,13 +22,26 @@ import java.util.logging.Logger;
  * time drains on the writer executor, so producers (fetch tasks, the heartbeat ticker, the fan-out)
  * never block on the client and never write concurrently. A failed or stalled write, a full outbox or
  * a closed sink closes the channel; {@link #close} is idempotent and tells its owner exactly once.
+ *
+ * <p>What one client can pin is bounded in bytes ({@code newsstream.stream.max-client-bytes}): the
+ * frames in its outbox, what the container queued for its connection and the socket's (capped) send
+ * buffer. When the {@link ClientConnection} is observable, a frame is handed to the container only
+ * while its write queue is under a small window, so a write never blocks and a writer thread never
+ * waits for a client; frames wait in the outbox instead ("parked"), and the heartbeat ticker resumes
+ * the drain once the client has read. A client over its bound, or parked longer than the write
+ * deadline, is closed at the connection.
  */
 public final class SseChannel {
 
     private static final Logger LOG = Logger.getLogger(SseChannel.class.getName());
 
-    private record Outgoing(OutboundSseEvent event, boolean last) {
+    private record Outgoing(OutboundSseEvent event, boolean last, int bytes) {
+        Outgoing(OutboundSseEvent event, boolean last) {
+            this(event, last, 16);
+        }
     }
+
+    private static final int FRAME_OVERHEAD = 48; // "event: …\nid: …\ndata: …\n\n" and the chunk header
 
     private final String id;
     private final SseEventSink sink;
@@ -35,6 +49,9 @@ public final class SseChannel {
     private final StreamSettings settings;
     private final Executor writer;
     private final Consumer<String> onClose;
+    private final ClientConnection connection;
+    private final AtomicLong outboxBytes = new AtomicLong();
+    private volatile long parkedSince;   // 0 unless frames wait for the container to take them
     private final BlockingQueue<Outgoing> outbox;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,9 +59,16 @@ public final class SseChannel {
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile long writeStartedNanos; // 0 while no write is in progress
     private volatile Runnable onDrained = () -> { };
+    private volatile boolean letGo;
 
     public SseChannel(String id, SseEventSink sink, Sse sse, StreamSettings settings, Executor writer,
                       Consumer<String> onClose) {
+        this(id, sink, sse, settings, writer, ClientConnection.unobservable("not given"), onClose);
+    }
+
+    public SseChannel(String id, SseEventSink sink, Sse sse, StreamSettings settings, Executor writer,
+                      ClientConnection connection, Consumer<String> onClose) {
+        this.connection = connection;
         this.id = id;
         this.sink = sink;
         this.sse = sse;
@@ -56,22 +80,25 @@ public final class SseChannel {
 
     /** Queues a JSON frame whose SSE event name is {@code name}; never blocks. */
     public void send(String name, long id, Object payload) {
-        enqueue(new Outgoing(frame(name, id, JsonFormat.toJson(payload), false), false));
+        String json = JsonFormat.toJson(payload);
+        enqueue(new Outgoing(frame(name, id, json, false), false, json.length() + FRAME_OVERHEAD));
     }
 
     /** Like {@link #send} with the JSON already made: the live fan-out serialises each article once for all clients. */
     public void sendJson(String name, long id, String json) {
-        enqueue(new Outgoing(frame(name, id, json, false), false));
+        enqueue(new Outgoing(frame(name, id, json, false), false, json.length() + FRAME_OVERHEAD));
     }
 
     /** Like {@link #send} and also tells the browser how long to wait before reconnecting. */
     public void sendWithRetryHint(String name, long id, Object payload) {
-        enqueue(new Outgoing(frame(name, id, JsonFormat.toJson(payload), true), false));
+        String json = JsonFormat.toJson(payload);
+        enqueue(new Outgoing(frame(name, id, json, true), false, json.length() + FRAME_OVERHEAD));
     }
 
     /** Queues the final frame: once it is written the connection is closed cleanly. */
     public void sendLast(String name, long id, Object payload) {
-        enqueue(new Outgoing(frame(name, id, JsonFormat.toJson(payload), false), true));
+        String json = JsonFormat.toJson(payload);
+        enqueue(new Outgoing(frame(name, id, json, false), true, json.length() + FRAME_OVERHEAD));
     }
 
     /** Ends the stream cleanly after what is queued, with a comment saying why (EventSource then reconnects). */
@@ -82,6 +109,25 @@ public final class SseChannel {
     /** Called by the writer each time the outbox runs empty: the place to refill it from a shared log. */
     public void onDrained(Runnable refill) {
         this.onDrained = refill;
+    }
+
+    /**
+     * Whether a refill of about {@code frames} frames is welcome: the outbox is at most half full in frames,
+     * under its low-water mark in bytes, and the container has taken what it was given.
+     */
+    public boolean wantsMore(int frames) {
+        return !closed.get() && parkedSince == 0 && outbox.remainingCapacity() >= Math.max(frames + 8, outbox.size())
+                && outboxBytes.get() < window() / 2;
+    }
+
+    /** What the container may hold for this client before the channel stops handing it frames. */
+    private int window() {
+        return (int) Math.max(16 * 1024, Math.min(128 * 1024, settings.maxClientBytes() / 8));
+    }
+
+    /** Bytes this client pins now: its outbox, the container's write queue and the socket's send buffer. */
+    public long pinnedBytes() {
+        return outboxBytes.get() + connection.queuedBytes() + connection.sendBufferBytes();
     }
 
     /** Free slots in the outbox. */
@@ -106,6 +152,18 @@ public final class SseChannel {
             close("client too slow: a write blocked for more than " + settings.writeTimeout().toSeconds() + " s");
             return;
         }
+        long parked = parkedSince;
+        if (parked != 0) {
+            if (connection.queuedBytes() < window()) {
+                parkedSince = 0;
+                scheduleDrain();
+            } else if (nowNanos - parked > settings.writeTimeout().toNanos()) {
+                close("client too slow: took nothing for " + settings.writeTimeout().toSeconds() + " s");
+                return;
+            } else {
+                return; // frames wait: no heartbeat on top of them
+            }
+        }
         if (nowNanos - lastWriteNanos >= interval.toNanos() * 8 / 10 && outbox.isEmpty()) {
             enqueue(new Outgoing(sse.newEventBuilder().comment("heartbeat").build(), false));
         }
@@ -124,6 +182,11 @@ public final class SseChannel {
         if (closed.get()) return;
         if (!outbox.offer(outgoing)) {
             close("client too slow: " + outbox.size() + " frames waiting");
+            return;
+        }
+        long pinned = outboxBytes.addAndGet(outgoing.bytes()) + connection.queuedBytes() + connection.sendBufferBytes();
+        if (pinned > settings.maxClientBytes()) {
+            close("client too slow: it would hold " + pinned + " bytes, more than " + settings.maxClientBytes());
             return;
         }
         scheduleDrain();
@@ -147,12 +210,18 @@ public final class SseChannel {
                     closeSink();
                     return;
                 }
-                Outgoing next = outbox.poll();
-                if (next == null) {
+                if (outbox.isEmpty()) {
                     onDrained.run();
-                    next = outbox.poll();
-                    if (next == null) return;
+                    if (outbox.isEmpty()) return;
                 }
+                if (connection.observable() && connection.queuedBytes() >= window()) {
+                    // the client has not read what the container holds: keep the rest here, free the thread
+                    if (parkedSince == 0) parkedSince = System.nanoTime();
+                    return;
+                }
+                Outgoing next = outbox.poll();
+                if (next == null) continue;
+                outboxBytes.addAndGet(-next.bytes());
                 String failure = write(next.event());
                 if (failure != null) {
                     close(failure);
@@ -168,7 +237,7 @@ public final class SseChannel {
         } finally {
             draining.set(false);
             // a frame (or a close) that arrived after the last poll must not wait for the next one
-            if (closed.get() ? !sinkClosed.get() : !outbox.isEmpty()) scheduleDrain();
+            if (closed.get() ? !sinkClosed.get() : !outbox.isEmpty() && parkedSince == 0) scheduleDrain();
         }
     }
 
@@ -194,17 +263,29 @@ public final class SseChannel {
 
     private void closeSink() {
         if (!sinkClosed.compareAndSet(false, true)) return;
+        // a client let go for being slow is closed at the connection first: whatever the container still
+        // queues for it is dropped, and closing the sink cannot wait on a client that does not read
+        if (letGo) connection.close();
         try {
             sink.close();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Stream " + id + ": closing the sink failed; the client is gone anyway", e);
         }
+        if (!letGo) connection.restore(); // after the last chunk is queued, so closing never waits on the client
     }
 
     /** Idempotent: the owner hears of it once; the writer closes the sink after any last frame. */
     public void close(String reason) {
         if (!closed.compareAndSet(false, true)) return;
-        if (!"complete".equals(reason)) outbox.clear();
+        letGo = reason.startsWith("client too slow");
+        if (!"complete".equals(reason)) {
+            outbox.clear();
+            outboxBytes.set(0);
+        }
+        if (letGo && connection.observable()) {
+            parkedSince = 0;
+            closeSink(); // at once, not behind a writer task: a stalled client must not wait for a thread
+        }
         try {
             onClose.accept(reason);
         } finally {
@@ -220,6 +301,11 @@ public final class SseChannel {
         return !closed.get() && !sink.isClosed();
     }
 
+
+    /** True while frames wait for the client to read what the container holds. */
+    public boolean parked() {
+        return parkedSince != 0;
+    }
 
     public int queued() {
         return outbox.size();

@@ -70,6 +70,9 @@ public class StreamRegistry {
 
     private final Map<String, StreamSession> active = new ConcurrentHashMap<>();
     private final Map<String, SseChannel> otherChannels = new ConcurrentHashMap<>();
+    private final AddressCounts perAddress = new AddressCounts();
+    private final java.util.concurrent.atomic.AtomicBoolean unobservableLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Map<String, String> addressOf = new ConcurrentHashMap<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean fanOutScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong created = new AtomicLong();
@@ -96,16 +99,31 @@ public class StreamRegistry {
     }
 
     /** Opens a stream over these sources, or answers with the cap's error frame. Never blocks. */
-    public void open(String id, StreamRequest request, List<Source> sources, SseEventSink sink, Sse sse) {
+    public void open(String id, StreamRequest request, jakarta.servlet.ServletRequest client, List<Source> sources,
+                     SseEventSink sink, Sse sse) {
+        String address = client.getRemoteAddr();
         if (!admit()) {
             metrics.streamRejected();
-            reject(sink, sse);
+            reject(sink, sse, "Too many active streams (" + settings.maxActive() + "). Please try again later.");
             return;
+        }
+        if (!perAddress.tryAcquire(address, settings.maxPerAddress())) {
+            admitted.decrementAndGet();
+            metrics.streamRejected();
+            reject(sink, sse, "Too many streams from your address (" + settings.maxPerAddress()
+                    + "). Close some or try again later.");
+            return;
+        }
+        addressOf.put(id, address);
+        ClientConnection connection = ClientConnection.of(client, settings.sendBuffer());
+        if (!connection.observable() && unobservableLogged.compareAndSet(false, true)) {
+            LOG.warning("Client connections cannot be observed (" + connection.unobservableBecause() + "): a client's"
+                    + " bytes are bounded by its outbox and the write deadline only");
         }
         created.incrementAndGet();
         metrics.streamOpened();
         StreamSession session = new StreamSession(id, sources, request.live(), request.category(), settings, store, frames,
-                (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, onClose), this::closed);
+                (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, connection, onClose), this::closed);
         active.put(id, session);
         try {
             begin(session, request, sources);
@@ -115,31 +133,43 @@ public class StreamRegistry {
         }
     }
 
-    /** Cache first (or what a resuming client missed), then either a fresh-cache complete or the fetches. */
+    /**
+     * Cache first, or every article a resuming client missed (at its own pace); then either a
+     * fresh-cache complete or the fetches.
+     */
     private void begin(StreamSession session, StreamRequest request, List<Source> sources) {
         CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
-        boolean hinted = false;
         OptionalLong resumeFrom = request.lastSequence();
         if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
-            session.replayFrom(resumeFrom.getAsLong());
-        } else {
-            if (request.resuming()) {
-                session.sendResync("Cannot resume from event id '" + request.lastEventId()
-                        + "': it is unknown or too old. Drop what you have; a full initial batch follows.");
-                hinted = true;
-            }
-            if (!cache.articles().isEmpty()) {
-                session.sendInitial(new StreamEvent.Initial(session.id(), cache.articles(), cache.stats(),
-                        cache.ageSeconds()), !hinted);
-                hinted = true;
-            }
+            session.replayFrom(resumeFrom.getAsLong(), () -> proceed(session, request, cache, true));
+            return;
         }
-        session.sendStarting(admitted.get(), !hinted);
-        if (request.useCache() && cache.fresh()) {
-            session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
-                    cache.ageSeconds());
-        } else {
-            session.fetchAll(coordinator::fetch);
+        boolean hinted = false;
+        if (request.resuming()) {
+            session.sendResync("Cannot resume from event id '" + request.lastEventId()
+                    + "': it is unknown or older than the arrival log. Drop what you have; a full initial batch follows.");
+            hinted = true;
+        }
+        if (!cache.articles().isEmpty()) {
+            session.sendInitial(new StreamEvent.Initial(session.id(), cache.articles(), cache.stats(),
+                    cache.ageSeconds()), !hinted);
+            hinted = true;
+        }
+        proceed(session, request, cache, hinted);
+    }
+
+    private void proceed(StreamSession session, StreamRequest request, CacheSnapshot cache, boolean hinted) {
+        try {
+            session.sendStarting(admitted.get(), !hinted);
+            if (request.useCache() && cache.fresh()) {
+                session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
+                        cache.ageSeconds());
+            } else {
+                session.fetchAll(coordinator::fetch);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Stream " + session.id() + " failed unexpectedly", e);
+            session.fail("unexpected failure: " + e);
         }
     }
 
@@ -171,8 +201,7 @@ public class StreamRegistry {
         }
     }
 
-    private void reject(SseEventSink sink, Sse sse) {
-        String message = "Too many active streams (" + settings.maxActive() + "). Please try again later.";
+    private void reject(SseEventSink sink, Sse sse, String message) {
         var frame = sse.newEventBuilder()
                 .name("error")
                 .reconnectDelay(settings.retry().toMillis())
@@ -196,6 +225,8 @@ public class StreamRegistry {
 
     private void closed(StreamSession session, String reason, int cancelled) {
         if (active.remove(session.id()) != null) admitted.decrementAndGet();
+        String address = addressOf.remove(session.id());
+        if (address != null) perAddress.release(address);
         metrics.streamClosed(reason);
         metrics.futuresCancelled(cancelled);
         if (reason.startsWith("client")) metrics.disconnectDetected();

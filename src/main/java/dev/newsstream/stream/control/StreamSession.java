@@ -62,8 +62,13 @@ public final class StreamSession {
     private int totalArticles;
     private volatile int completedSoFar; // for readers that must not take the lock
     private volatile boolean finished;
-    private volatile boolean pumping;     // live and past complete: articles flow from the arrival log
-    private volatile long cursor;         // the last arrival this client was sent or skipped
+    private volatile boolean pumping;     // articles flow from the arrival log, at the client's pace
+    private volatile long pumpLimit;      // ... up to this arrival (the replay of a resume) or without end (live)
+    private Runnable afterCatchUp;        // what follows once the pump reached pumpLimit (guarded by pumpLock)
+    private volatile long cursor;         // every matching arrival up to here was sent (or carried) to this client
+    private final long startedAt0;        // the last arrival when this stream opened: it gets everything after it
+    private final java.util.Set<String> carried = ConcurrentHashMap.newKeySet(); // live: sent in source_complete
+    private volatile long carriedUpTo;    // after this arrival no carried article can come from the log any more
     private volatile String phase = "starting";
 
     public StreamSession(String id, List<Source> sources, boolean live, String category, StreamSettings settings,
@@ -80,15 +85,19 @@ public final class StreamSession {
         this.channel = channels.open(id, this::channelClosed);
         this.channel.onDrained(this::pump);
         this.cursor = store.lastSequence();
+        this.startedAt0 = cursor;
     }
 
     public SseChannel channel() {
         return channel;
     }
 
-    /** The arrival position frames are stamped with: what this client is up to date with. */
+    /**
+     * The id frames are stamped with: every matching article that arrived up to it was sent to this client
+     * (in {@code initial} or as {@code article} frames), so a resume from any id it saw loses nothing.
+     */
     private long position() {
-        return Math.max(cursor, store.lastSequence());
+        return cursor;
     }
 
     public void sendResync(String why) {
@@ -111,16 +120,19 @@ public final class StreamSession {
         }
     }
 
-    /** A resuming client first gets what arrived since its last event id, as article frames. */
-    public void replayFrom(long lastSequence) {
-        cursor = lastSequence;
-        ArticleStore.ArrivalPage page;
-        while ((page = store.arrivedAfter(cursor, Math.max(1, channel.room() - 8), inCategory)) != null
-                && page.cursor() > cursor) {
-            page.articles().forEach(this::sendArticle);
-            cursor = page.cursor();
-            if (channel.room() <= 8) break; // the rest follows live once the client has read these
+    /**
+     * A resuming client first gets every article of its categories that arrived after its last event id,
+     * in order and at its own pace (the writer refills the outbox as the client reads), up to the
+     * arrivals of the moment it reconnected; then {@code next} runs (starting and the fetches).
+     */
+    public void replayFrom(long lastSequence, Runnable next) {
+        synchronized (pumpLock) {
+            cursor = Math.min(lastSequence, startedAt0);
+            pumpLimit = startedAt0;
+            afterCatchUp = next;
+            pumping = true;
         }
+        pump();
     }
 
     public void sendStarting(int activeStreams, boolean retryHint) {
@@ -180,6 +192,7 @@ public final class StreamSession {
             if (result.failed()) failed++; else successful++;
             totalArticles += result.articles().size();
             List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
+            if (live) first.forEach(a -> carried.add(key(a)));
             StreamEvent.SourceComplete event = new StreamEvent.SourceComplete(id, result.source().name(), first,
                     result.stat(), Progress.of(completed, sources.size()));
             channel.send(event.status(), position(), event);
@@ -215,32 +228,58 @@ public final class StreamSession {
             channel.sendLast(done.status(), position(), done);
             return;
         }
-        // what arrived while this stream fetched came through its own source_complete frames
-        cursor = store.lastSequence();
-        channel.send(done.status(), cursor, done);
+        // What arrived after this stream opened follows from the log, those its source_complete frames
+        // carried skipped: every article stored after the start exactly once, whichever flight stored it.
+        channel.send(done.status(), position(), done);
         phase = "live";
-        pumping = true;
+        synchronized (pumpLock) {
+            carriedUpTo = store.lastSequence();
+            pumpLimit = Long.MAX_VALUE;
+            pumping = true;
+        }
         pump();
     }
 
+    private static final int PAGE = 32;
+
     /**
-     * Moves new arrivals into the outbox, as many as fit. Called by the fan-out when articles arrive and
-     * by the writer whenever the outbox runs empty, so a burst is delivered at the client's own pace and
-     * never overflows a healthy client's outbox.
+     * Moves arrivals into the outbox while the client keeps up. Called by the fan-out when articles
+     * arrive and by the writer whenever the outbox runs empty, so a burst (or a resume's backlog) is
+     * delivered at the client's own pace and never overflows a healthy client's outbox.
      */
     public void pump() {
         if (!pumping || channel.isClosed()) return;
+        Runnable next = null;
         synchronized (pumpLock) {
-            int room = channel.room() - 8; // leave space for heartbeats and the final frame
-            if (room <= 0 || cursor >= store.lastSequence()) return;
-            ArticleStore.ArrivalPage page = store.arrivedAfter(cursor, room, inCategory);
-            if (page == null) {
-                channel.close("client too slow: fell more than the live log behind");
-                return;
+            if (!pumping) return;
+            while (channel.wantsMore(PAGE)) {
+                long limit = pumpLimit;
+                if (cursor >= limit || cursor >= store.lastSequence()) break;
+                ArticleStore.ArrivalPage page = store.arrivedAfter(cursor, PAGE, inCategory);
+                if (page == null) {
+                    channel.close("client too slow: fell more than the live log behind");
+                    return;
+                }
+                for (LoggedArticle arrived : page.articles()) {
+                    if (arrived.sequence() > limit) break;
+                    if (carried.isEmpty() || !carried.remove(key(arrived.article()))) sendArticle(arrived);
+                }
+                long reached = Math.min(page.cursor(), limit);
+                if (reached <= cursor) break;
+                cursor = reached;
+                if (!carried.isEmpty() && cursor >= carriedUpTo) carried.clear();
             }
-            page.articles().forEach(this::sendArticle);
-            cursor = page.cursor();
+            if (afterCatchUp != null && cursor >= pumpLimit) {
+                next = afterCatchUp;
+                afterCatchUp = null;
+                pumping = false;
+            }
         }
+        if (next != null) next.run();
+    }
+
+    private static String key(Article article) {
+        return article.source() + '\n' + article.key();
     }
 
     private void sendArticle(LoggedArticle arrived) {

@@ -13,6 +13,11 @@ public class StreamSettings {
     @ConfigProperty(name = "newsstream.stream.max-active", defaultValue = "2000")
     int maxActive;
 
+    /** A household or an office behind one NAT shares an address; one host cannot take the whole cap. */
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.max-per-address", defaultValue = "50")
+    int maxPerAddress;
+
     @Inject
     @ConfigProperty(name = "newsstream.stream.heartbeat", defaultValue = "250ms")
     Duration heartbeat;
@@ -20,6 +25,16 @@ public class StreamSettings {
     @Inject
     @ConfigProperty(name = "newsstream.stream.buffer", defaultValue = "256")
     int buffer;
+
+    /** Outbox, the container's write queue and the socket send buffer together; see SseChannel. */
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.max-client-bytes", defaultValue = "1048576")
+    long maxClientBytes;
+
+    /** SO_SNDBUF asked for each stream's socket (Linux doubles it and stops growing it to megabytes). */
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.send-buffer", defaultValue = "65536")
+    int sendBuffer;
 
     @Inject
     @ConfigProperty(name = "newsstream.stream.write-timeout", defaultValue = "10s")
@@ -61,6 +76,18 @@ public class StreamSettings {
 
     public int maxActive() {
         return maxActive;
+    }
+
+    public long maxClientBytes() {
+        return maxClientBytes;
+    }
+
+    public int sendBuffer() {
+        return sendBuffer;
+    }
+
+    public int maxPerAddress() {
+        return maxPerAddress;
     }
 
     public Duration heartbeat() {

@@ -1,0 +1,322 @@
+package dev.newsstream.stream;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.newsstream.testing.Deployments;
+import dev.newsstream.testing.FixtureFeedServer;
+import dev.newsstream.testing.Http;
+import dev.newsstream.testing.RawStream;
+import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.SseConnection;
+import dev.newsstream.testing.SseConnection.Frame;
+import static dev.newsstream.testing.Wait.waitFor;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
+import dev.newsstream.testing.FixtureFeedServer.Item;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What clients can cost: streams per address and in all, and (below) what a client gone or stalled
+ * gets back or is let go with. Clients on other hosts are plain sockets bound to 127.0.0.2, 127.0.0.3, ….
+ */
+@ExtendWith(ArquillianExtension.class)
+class ClientsIT {
+
+    static final int MAX_ACTIVE = 12;
+    static final int PER_ADDRESS = 4;
+    static final int LOG_SIZE = 3000;
+    static final Duration WRITE_TIMEOUT = ofSeconds(2);
+    static final Instant NEWEST = Instant.parse("2026-11-20T12:00:00Z");
+    static FixtureFeedServer feeds;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        feeds = FixtureFeedServer.start();
+        SourcesJson sources = new SourcesJson();
+        for (int i = 1; i <= 3; i++) sources.add("Hang " + i, feeds.url("/hang/clients-" + i), "hang");
+        feeds.putFeed("/resume.xml", FixtureFeedServer.rss("Resume", items("resume", 1, 3)));
+        feeds.putFeed("/flood.xml", FixtureFeedServer.rss("Flood", items("flood", 1, 3)));
+        feeds.putFeed("/other.xml", FixtureFeedServer.rss("Other", items("other", 1, 3)));
+        feeds.putFeed("/live-a.xml", FixtureFeedServer.rss("Live A", items("live-a", 1, 5)));
+        feeds.putFeed("/live-b.xml", FixtureFeedServer.rss("Live B", items("live-b", 1, 5)));
+        sources.add("Resume", feeds.url("/resume.xml"), "resume")
+                .add("Other", feeds.url("/other.xml"), "other")
+                .add("Flood", feeds.url("/flood.xml"), "flood")
+                .add("Live A", feeds.url("/live-a.xml"), "counted")
+                .add("Live B", feeds.url("/live-b.xml"), "counted");
+        return Deployments.builtWar(Map.of(
+                "newsstream.sources", Deployments.sourcesFile("clients-it", sources.json()),
+                "newsstream.ingest.enabled", "false",
+                "newsstream.fetch.timeout", "3s", // the hanging sources must not hold up every refresh
+                "newsstream.stream.write-timeout", WRITE_TIMEOUT.toSeconds() + "s",
+                "newsstream.stream.live-heartbeat", "1s", // a live client that left is found within seconds
+                "newsstream.fetch.min-interval", "0s",
+                "newsstream.store.max-per-source", "100000",
+                "newsstream.live.log-size", String.valueOf(LOG_SIZE),
+                "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE),
+                "newsstream.stream.max-per-address", String.valueOf(PER_ADDRESS)));
+    }
+
+    @AfterAll
+    static void stopFeeds() {
+        if (feeds != null) feeds.close();
+    }
+
+    @BeforeEach
+    void noStreamLeftFromAnotherTest() throws InterruptedException {
+        assertTrue(waitFor(() -> activeStreams() == 0, ofSeconds(20)), () -> "still open: " + debugStreams());
+    }
+
+    @Test
+    void oneAddressHoldsAtMostItsShareWhileAnotherAddressStillGetsIn() throws Exception {
+        List<SseConnection> mine = new ArrayList<>();
+        try {
+            for (int i = 0; i < PER_ADDRESS; i++) mine.add(SseConnection.open(uri("/news/stream?category=hang&live=true")));
+            for (SseConnection s : mine) assertEquals("starting", s.nextEvent(ofSeconds(10)).event());
+            try (SseConnection refused = SseConnection.open(uri("/news/stream?category=hang&live=true"))) {
+                Frame error = refused.nextEvent(ofSeconds(10));
+                assertNotNull(error);
+                assertEquals("error", error.event());
+                assertTrue(error.json().getString("message").contains("from your address (" + PER_ADDRESS + ")"),
+                        error.data());
+                assertNotNull(error.retry());
+                assertTrue(refused.awaitEnd(ofSeconds(5)), "the refused stream is closed");
+            }
+            try (RawStream other = RawStream.open(base, "/news/stream?category=hang&live=true", "127.0.0.2", 0).reading()) {
+                assertTrue(other.awaitEvent("starting", ofSeconds(10)), () -> "another host gets in: " + other.text());
+            }
+            mine.remove(0).abort();
+            assertTrue(waitFor(() -> activeStreams() == PER_ADDRESS - 1, ofSeconds(10)), this::debugStreams);
+            try (SseConnection again = SseConnection.open(uri("/news/stream?category=hang&live=true"))) {
+                assertEquals("starting", again.nextEvent(ofSeconds(10)).event(), "a freed slot of the address is free again");
+            }
+        } finally {
+            mine.forEach(SseConnection::abort);
+        }
+    }
+
+    @Test
+    void atTheGlobalCapTheNewsThePageAndHealthAreStillServed() throws Exception {
+        List<RawStream> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_ACTIVE; i++) {
+                held.add(RawStream.open(base, "/news/stream?category=hang&live=true", "127.0.0." + (2 + i / PER_ADDRESS), 0).reading());
+            }
+            for (RawStream s : held) assertTrue(s.awaitEvent("starting", ofSeconds(15)), s::text);
+            try (RawStream over = RawStream.open(base, "/news/stream?category=hang&live=true", "127.0.0.99", 0).reading()) {
+                assertTrue(over.awaitEvent("error", ofSeconds(10)), over::text);
+                assertTrue(over.text().contains("Too many active streams (" + MAX_ACTIVE + ")"), over.text());
+            }
+            assertEquals(MAX_ACTIVE, activeStreams());
+            HttpResponse<String> news = Http.get(uri("/news"), "application/json", ofSeconds(5));
+            assertEquals(200, news.statusCode(), news.body());
+            HttpResponse<String> page = Http.get(uri("/"), "text/html", ofSeconds(5));
+            assertEquals(200, page.statusCode(), () -> page.headers().map() + "\n" + page.body());
+            assertTrue(page.body().toLowerCase().contains("<!doctype html"));
+            assertEquals(200, Http.get(uri("/assets/app.js"), "*/*", ofSeconds(5)).statusCode());
+            assertEquals(200, Http.get(uri("/news/sources"), "application/json", ofSeconds(5)).statusCode());
+            HttpResponse<String> ready = Http.get(uri("/health/ready"), "application/json", ofSeconds(5));
+            assertEquals(503, ready.statusCode(), "at the cap readiness sends new streams elsewhere: " + ready.body());
+            assertTrue(ready.body().contains("stream cap reached"), ready.body());
+        } finally {
+            held.forEach(RawStream::close);
+        }
+    }
+
+    @Test
+    void aClientGoneWhileMoreThanAThousandArticlesArriveResumesWithEveryOneInOrder() throws Exception {
+        String lastId = lastIdOfACompleteLiveStream("resume");
+        int missed = 1500; // far more than an outbox holds: the backlog follows at the client's pace
+        int first = newItems("/resume.xml", "Resume", "resume", missed);
+        feeds.putFeed("/flood.xml", FixtureFeedServer.rss("Flood", items("flood", 1, 3)));
+        feeds.putFeed("/other.xml", FixtureFeedServer.rss("Other", items("other", 1, 50))); // not this client's category
+        refresh();
+
+        try (SseConnection resumed = SseConnection.open(uri("/news/stream?category=resume&live=true"),
+                Map.of("Last-Event-ID", lastId))) {
+            List<Frame> frames = resumed.eventsUntil("complete", ofSeconds(60));
+            List<Frame> articles = frames.stream().filter(f -> "article".equals(f.event())).toList();
+            assertEquals(List.of("starting", "complete"), frames.subList(articles.size(), frames.size()).stream()
+                    .map(Frame::event).toList(), "the missed articles come first, then the usual frames");
+            Set<String> titles = new HashSet<>();
+            long previous = Long.parseLong(lastId);
+            for (Frame f : articles) {
+                long id = Long.parseLong(f.id());
+                assertTrue(id > previous, "in arrival order: " + id + " after " + previous);
+                previous = id;
+                JsonObject article = f.json().getJsonObject("article");
+                assertEquals("resume", article.getString("category"));
+                assertTrue(titles.add(article.getString("title")), "once: " + article.getString("title"));
+            }
+            Set<String> expected = new HashSet<>();
+            IntStream.range(first, first + missed).forEach(i -> expected.add("resume " + i));
+            assertEquals(expected, titles, "every article that arrived while the client was gone");
+        }
+    }
+
+    @Test
+    void aClientGoneLongerThanTheArrivalLogGetsAResyncNotAPart() throws Exception {
+        String lastId = lastIdOfACompleteLiveStream("resume");
+        newItems("/resume.xml", "Resume", "resume", LOG_SIZE + 200);
+        refresh();
+        try (SseConnection resumed = SseConnection.open(uri("/news/stream?category=resume&live=true"),
+                Map.of("Last-Event-ID", lastId))) {
+            List<Frame> frames = resumed.eventsUntil("complete", ofSeconds(60));
+            assertEquals("resync", frames.get(0).event(), "said at once, before anything else");
+            assertEquals("initial", frames.get(1).event());
+            assertTrue(frames.stream().noneMatch(f -> "article".equals(f.event())), "no part of the gap");
+        }
+    }
+
+    @Test
+    void aLiveClientGetsEveryArticleStoredAfterItStartedExactlyOnceAcrossItsFetchAndARefresh() throws Exception {
+        refresh(); // both sources' current items are stored before the stream starts
+        int duringFetch = 60; // more than the 20 a source_complete carries
+        int firstA = newItems("/live-a.xml", "Live A", "live-a", duringFetch);
+        int firstB = newItems("/live-b.xml", "Live B", "live-b", 7);
+        Set<String> expected = new HashSet<>();
+        IntStream.range(firstA, firstA + duringFetch).forEach(i -> expected.add("live-a " + i));
+        IntStream.range(firstB, firstB + 7).forEach(i -> expected.add("live-b " + i));
+        Map<String, Integer> seen = new HashMap<>();
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=counted&live=true&use_cache=false"))) {
+            for (Frame f : stream.eventsUntil("complete", ofSeconds(30))) count(f, seen);
+            int later = 45;
+            int laterA = newItems("/live-a.xml", "Live A", "live-a", later);
+            IntStream.range(laterA, laterA + later).forEach(i -> expected.add("live-a " + i));
+            refresh();
+            waitFor(() -> {
+                try {
+                    Frame f;
+                    while ((f = stream.nextEvent(Duration.ofMillis(200))) != null) count(f, seen);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return seen.keySet().containsAll(expected);
+            }, ofSeconds(30));
+            Frame f; // anything still coming would be a duplicate
+            while ((f = stream.nextEvent(Duration.ofSeconds(2))) != null) count(f, seen);
+        }
+        Map<String, Integer> wrong = new HashMap<>();
+        expected.forEach(t -> { if (seen.getOrDefault(t, 0) != 1) wrong.put(t, seen.getOrDefault(t, 0)); });
+        seen.keySet().stream().filter(t -> !expected.contains(t) && !t.endsWith(" 1") && !t.matches(".* [1-5]"))
+                .forEach(t -> wrong.put(t, seen.get(t)));
+        assertTrue(wrong.isEmpty(), () -> "each stored article exactly once; wrong counts: " + wrong);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsLetGoAtTheConnectionWhileAHealthyOneKeepsStreaming() throws Exception {
+        try (SseConnection healthy = SseConnection.open(uri("/news/stream?category=flood&live=true"));
+             RawStream stalled = RawStream.open(base, "/news/stream?category=flood&live=true", "127.0.0.3", 2048)) {
+            healthy.eventsUntil("complete", ofSeconds(30));
+            String healthyId = healthy.headers().firstValue("X-Stream-ID").orElseThrow();
+            assertTrue(waitFor(() -> activeStreams() == 2, ofSeconds(10)), this::debugStreams);
+            String stalledId = Http.getJson(uri("/debug/streams")).getJsonObject("streams").keySet().stream()
+                    .filter(id -> !id.equals(healthyId)).findFirst().orElseThrow();
+
+            int flood = 1500; // about 500 KB of article frames: more than the socket and the container take
+            int first = newItems("/flood.xml", "Flood", "flood", flood);
+            long started = System.nanoTime();
+            refresh();
+            Set<String> received = new HashSet<>();
+            while (received.size() < flood) {
+                Frame f = healthy.nextEvent(ofSeconds(20));
+                assertNotNull(f, "the healthy client kept receiving; got " + received.size());
+                if ("article".equals(f.event())) received.add(f.json().getJsonObject("article").getString("title"));
+            }
+            Duration healthyTook = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(received.contains("flood " + first) && received.contains("flood " + (first + flood - 1)));
+            assertTrue(waitFor(() -> !Http.getJson(uri("/debug/streams")).getJsonObject("streams").containsKey(stalledId),
+                    WRITE_TIMEOUT.plusSeconds(15)), () -> "the stalled client is let go: " + debugStreams());
+            Duration releasedAfter = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(Http.getJson(uri("/debug/streams")).getJsonObject("streams").containsKey(healthyId),
+                    "the healthy client is still connected");
+            assertTrue(stalled.readsToEnd(ofSeconds(30)), "the server closed the stalled client's connection");
+            String metrics = Http.get(uri("/metrics"), "text/plain", ofSeconds(10)).body();
+            assertTrue(metrics.lines().anyMatch(l -> l.contains("streams_closed") && l.contains("slow_client")
+                    && !l.trim().endsWith(" 0.0") && !l.trim().endsWith(" 0")), "counted as a slow client");
+            System.out.printf("stalled client: healthy got %d articles in %d ms; stalled let go %d ms after the flood%n",
+                    flood, healthyTook.toMillis(), releasedAfter.toMillis());
+        }
+    }
+
+    /** Counts the titles a frame carries: an article frame's one, or a source_complete's. */
+    private static void count(Frame f, Map<String, Integer> seen) {
+        if ("article".equals(f.event())) {
+            seen.merge(f.json().getJsonObject("article").getString("title"), 1, Integer::sum);
+        } else if ("source_complete".equals(f.event())) {
+            for (JsonValue a : f.json().getJsonArray("articles")) seen.merge(a.asJsonObject().getString("title"), 1, Integer::sum);
+        }
+    }
+
+    /** Opens a live stream of the category, reads to complete, leaves, and returns the last id it saw. */
+    private String lastIdOfACompleteLiveStream(String category) throws InterruptedException {
+        try (SseConnection first = SseConnection.open(uri("/news/stream?category=" + category + "&live=true"))) {
+            List<Frame> frames = first.eventsUntil("complete", ofSeconds(30));
+            return frames.get(frames.size() - 1).id();
+        }
+    }
+
+    /** Puts {@code count} more items (newer than all before) on top of the feed; returns the number of the first. */
+    private static synchronized int newItems(String path, String title, String prefix, int count) {
+        int first = NEXT.merge(prefix, count, Integer::sum) - count;
+        feeds.putFeed(path, FixtureFeedServer.rss(title, items(prefix, 1, first + count - 1)));
+        return first;
+    }
+
+    private static final Map<String, Integer> NEXT = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
+            "resume", 4, "other", 4, "live-a", 6, "live-b", 6, "flood", 4));
+
+    /** Items numbered {@code from..to}, the higher the newer. */
+    static List<Item> items(String prefix, int from, int to) {
+        List<Item> items = new ArrayList<>();
+        for (int i = to; i >= from; i--) {
+            items.add(new Item(prefix + " " + i, "http://127.0.0.1/" + prefix + "/" + i, prefix + "-" + i,
+                    NEWEST.plus(Duration.ofSeconds(i)), "item " + i));
+        }
+        return items;
+    }
+
+    /** A refresh, and its articles stored and numbered (a slow database write goes on after the refresh). */
+    private void refresh() throws InterruptedException {
+        Http.refreshAndWait(this::uri);
+        assertTrue(waitFor(() -> Http.getJson(uri("/debug/store")).getInt("pending_writes") == 0, ofSeconds(60)),
+                () -> "writes still pending: " + Http.getJson(uri("/debug/store")));
+    }
+
+    private int activeStreams() {
+        return Http.getJson(uri("/debug/streams")).getInt("active_streams");
+    }
+
+    private String debugStreams() {
+        return Http.getJson(uri("/debug/streams")).toString();
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+}

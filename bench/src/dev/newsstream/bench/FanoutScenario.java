@@ -56,6 +56,7 @@ final class FanoutScenario {
             try (Server server = Server.start(Bench.basedir, dir, Bench.javaOpts, Server.settings(
                     "NEWSSTREAM_SOURCES", file.toString(),
                     "NEWSSTREAM_INGEST_ENABLED", "false",
+                    "NEWSSTREAM_STREAM_MAX_PER_ADDRESS", cap, // every client of the swarm comes from 127.0.0.1
                     "NEWSSTREAM_STREAM_MAX_ACTIVE", cap,       // the default cap is 2,000 streams
                     "NEWSSTREAM_FETCH_MIN_INTERVAL", "0s"));   // each publish must really fetch
                  SseSwarm swarm = new SseSwarm(server.port())) {

@@ -25,7 +25,11 @@ final class HealthProbe {
     private Thread thread;
 
     HealthProbe(Server server) {
-        request = HttpRequest.newBuilder(server.uri("/health")).timeout(Duration.ofSeconds(30)).GET().build();
+        this(server, "/health");
+    }
+
+    HealthProbe(Server server, String path) {
+        request = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
     }
 
     /** One request; returns its latency in ns. */

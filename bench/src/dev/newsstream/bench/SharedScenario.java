@@ -46,7 +46,8 @@ final class SharedScenario {
             Path file = Files.writeString(dir.resolve("sources.json"), sources.json());
             try (Server server = Server.start(Bench.basedir, dir, Bench.javaOpts, Server.settings(
                     "NEWSSTREAM_SOURCES", file.toString(),
-                    "NEWSSTREAM_INGEST_ENABLED", "false"));
+                    "NEWSSTREAM_INGEST_ENABLED", "false",
+                    "NEWSSTREAM_STREAM_MAX_PER_ADDRESS", "1000")); // every client comes from 127.0.0.1
                  SseSwarm swarm = new SseSwarm(server.port())) {
                 print("server: pid " + server.pid() + ", port " + server.port() + ", ready after " + server.bootMillis
                         + " ms; " + (FAST + SLOW) + " sources in category shared (" + FAST + " delayed "

@@ -1,0 +1,194 @@
+package dev.newsstream.bench;
+
+import static dev.newsstream.bench.Bench.print;
+import static dev.newsstream.bench.Stats.ms;
+
+import dev.newsstream.testing.FixtureFeedServer;
+import dev.newsstream.testing.SourcesJson;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Stalled clients: N clients (2,000) connect with a tiny receive window to
+ * {@code /news/stream?category=many&use_cache=false&live=true} over many sources and never read a byte,
+ * while one healthy client streams the same. Measured: the server's heap per stalled client (used heap
+ * after a full GC, while they are held), the healthy client's time to {@code complete} against the same
+ * without the stalled ones, {@code /health/live} latency meanwhile, and the time until every stalled
+ * client is released. The stalled clients come from 127.0.0.2, 127.0.0.3, … (50 per address: the
+ * default cap per address), so the per-address cap stays at its default.
+ *
+ * <p>Targets: at most 1.2 MiB per stalled client; the healthy client within 1.5x its quiet time; every
+ * stalled client released within the write deadline + 2 heartbeats.
+ */
+final class StalledScenario {
+
+    static final int STALLED = Integer.getInteger("bench.stalled.clients", 2000);
+    static final int SOURCES = Integer.getInteger("bench.stalled.sources", 40);
+    static final int ITEMS = Integer.getInteger("bench.stalled.items", 40);
+    static final int RECEIVE_BUFFER = Integer.getInteger("bench.stalled.receiveBuffer", 1024);
+    static final int PER_ADDRESS = 50;
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10); // the default
+    static final Duration HEARTBEAT = Duration.ofMillis(250);     // the default
+    static final String STREAM = "/news/stream?category=many&use_cache=false&live=true";
+    /** The stalled clients pin up to ~1 MiB each by design: 2,000 of them need more than the usual 1 GiB. */
+    static final String JAVA_OPTS = System.getProperty("bench.stalled.javaOpts",
+            "-Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError");
+
+    private StalledScenario() {
+    }
+
+    static void run() throws Exception {
+        try (FixtureFeedServer feeds = FixtureFeedServer.start()) {
+            SourcesJson sources = new SourcesJson();
+            String words = "lorem ipsum dolor sit amet ".repeat(16); // ~430 characters of description
+            for (int s = 1; s <= SOURCES; s++) {
+                List<FixtureFeedServer.Item> items = new ArrayList<>();
+                for (int i = 1; i <= ITEMS; i++) {
+                    items.add(new FixtureFeedServer.Item("Source " + s + " story " + i, "http://127.0.0.1/s" + s + "/" + i,
+                            "s" + s + "-" + i, Instant.parse("2026-11-20T12:00:00Z").minusSeconds(60L * i + s),
+                            "<p>" + words + i + "</p>"));
+                }
+                feeds.putFeed("/rss/s" + s + ".xml", FixtureFeedServer.rss("Source " + s, items));
+                sources.add("Source " + s, feeds.url("/rss/s" + s + ".xml"), "many");
+            }
+            feeds.setDelay("/rss/", Duration.ofMillis(200)); // a fetch takes a while, as real feeds do
+            Path dir = Files.createDirectories(Bench.workDir.resolve("stalled"));
+            Path file = Files.writeString(dir.resolve("sources.json"), sources.json());
+            try (Server server = Server.start(Bench.basedir, dir, JAVA_OPTS, Server.settings(
+                    "NEWSSTREAM_SOURCES", file.toString(),
+                    "NEWSSTREAM_INGEST_ENABLED", "false",
+                    "NEWSSTREAM_STREAM_MAX_ACTIVE", String.valueOf(STALLED + 100)));
+                 SseSwarm swarm = new SseSwarm(server.port())) {
+                print("server: pid " + server.pid() + ", port " + server.port() + ", " + JAVA_OPTS + ", ready after "
+                        + server.bootMillis + " ms; " + SOURCES + " sources x " + ITEMS + " items (feeds answer after"
+                        + " 200 ms), category many; NEWSSTREAM_STREAM_MAX_ACTIVE=" + (STALLED + 100) + "; everything"
+                        + " else default (write deadline 10 s, heartbeat 250 ms, 1 MiB per client, 50 per address,"
+                        + " min-interval 10 s)");
+                server.post("/cache/refresh");
+                awaitRefreshDone(server);
+
+                List<Long> quiet = new ArrayList<>();
+                for (int i = 0; i < 5; i++) quiet.add(healthyRun(swarm));
+                HealthProbe idleProbe = new HealthProbe(server, "/health/live");
+                Stats idleHealth = idleProbe.run(300);
+
+                Thread.sleep(2000);
+                long heapBefore = server.heapUsedKbAfterGc();
+                long rssBefore = server.procStatus("VmRSS");
+
+                HealthProbe probe = new HealthProbe(server, "/health/live");
+                probe.start();
+                List<Socket> stalled = new ArrayList<>(STALLED);
+                long openStart = System.nanoTime();
+                int failedToOpen = 0;
+                for (int i = 0; i < STALLED; i++) {
+                    try {
+                        stalled.add(openStalled(server.port(), "127.0.0." + (2 + i / PER_ADDRESS)));
+                    } catch (IOException e) {
+                        failedToOpen++;
+                    }
+                }
+                long lastOpened = System.nanoTime();
+                List<Long> loaded = new ArrayList<>();
+                loaded.add(healthyRun(swarm)); // while the stalled clients are being served their frames
+
+                // the peak: every stalled client connected and holding what it was sent
+                JsonObject streams = server.getJson("/debug/streams");
+                int heldAtPeak = streams.getInt("active_streams");
+                long parked = streams.getJsonObject("streams").values().stream()
+                        .filter(v -> v.asJsonObject().getBoolean("parked", false)).count();
+                long pinnedTotal = streams.getJsonObject("streams").values().stream()
+                        .mapToLong(v -> v.asJsonObject().getJsonNumber("pinned_bytes").longValue()).sum();
+                long heapWith = server.heapUsedKbAfterGc();
+                long rssWith = server.procStatus("VmRSS");
+                int heldAfterGc = server.activeStreams();
+                loaded.add(healthyRun(swarm));
+                loaded.add(healthyRun(swarm));
+
+                long releasedAfterLast = server.awaitActiveStreams(0, Duration.ofSeconds(120));
+                long releasedNanos = releasedAfterLast < 0 ? -1 : System.nanoTime() - lastOpened;
+                Stats health = probe.stop();
+                long afterAll = healthyRun(swarm);
+                for (Socket s : stalled) s.close();
+
+                Stats q = new Stats(quiet), l = new Stats(loaded);
+                int held = Math.max(1, Math.min(heldAtPeak, STALLED));
+                Table table = new Table("stalled: " + STALLED + " clients that never read, one healthy client",
+                        "measure", "value", "target");
+                table.row("stalled clients opened (failed) / in " + "s", (STALLED - failedToOpen) + " (" + failedToOpen + ") in "
+                        + Stats.seconds(lastOpened - openStart) + " s", "");
+                table.row("held at the peak / parked / pinned by their count", heldAtPeak + " / " + parked + " / "
+                        + String.format(Locale.ROOT, "%.0f KiB each", pinnedTotal / 1024.0 / held), "");
+                table.row("heap per stalled client (after full GC, " + heldAfterGc + " still held)",
+                        String.format(Locale.ROOT, "%.0f KiB", (double) (heapWith - heapBefore) / held), "<= 1.2 MiB");
+                table.row("RSS per stalled client (heap pre-touched)",
+                        String.format(Locale.ROOT, "%.0f KiB", (double) (rssWith - rssBefore) / held), "");
+                table.row("healthy client to complete: quiet p50 (5 runs)", ms(q.p50()) + " ms", "");
+                table.row("healthy client to complete: with the stalled clients (3 runs) p50 / max",
+                        ms(l.p50()) + " / " + ms(l.max()) + " ms", "");
+                table.row("with / quiet", String.format(Locale.ROOT, "%.2fx (max %.2fx)", l.p50() / (double) q.p50(),
+                        l.max() / (double) q.p50()), "<= 1.5x");
+                table.row("healthy client after all were released", ms(afterAll) + " ms", "");
+                table.row("/health/live idle p50 / p99", ms(idleHealth.p50()) + " / " + ms(idleHealth.p99()) + " ms", "");
+                table.row("/health/live meanwhile p50 / p99 / max (" + health.count() + " requests, " + probe.errors()
+                        + " errors)", ms(health.p50()) + " / " + ms(health.p99()) + " / " + ms(health.max()) + " ms", "");
+                table.row("last stalled client connected -> all released", releasedNanos < 0 ? "> 120 s"
+                        : Stats.seconds(releasedNanos) + " s", "<= " + Stats.seconds(
+                        WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s after each stalls");
+                print(table.render());
+                print(String.format(Locale.ROOT, "heap after full GC %,d -> %,d kB; VmRSS %,d -> %,d kB", heapBefore, heapWith,
+                        rssBefore, rssWith));
+                print("streams closed by reason: " + server.get("/metrics").body().lines()
+                        .filter(x -> x.startsWith("newsstream_streams_closed")).toList());
+                print("server log warnings: " + server.warningsInLog());
+            }
+        }
+    }
+
+    /** Opens one stream from {@code local} with a tiny receive window and never reads from it. */
+    private static Socket openStalled(int port, String local) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(RECEIVE_BUFFER);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(local), 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + STREAM + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    /** One healthy stream over the same sources: the time from opening to its complete frame. */
+    private static long healthyRun(SseSwarm swarm) throws Exception {
+        SseSwarm.Stream s = swarm.open(STREAM);
+        if (!SseSwarm.await(List.of(s), x -> x.completeNanos != 0 || x.ended(), 60_000) || s.completeNanos == 0) {
+            swarm.abortAll(List.of(s));
+            throw new IllegalStateException("the healthy client got no complete: " + s.endReason);
+        }
+        long took = s.completeNanos - s.startNanos;
+        swarm.abortAll(List.of(s));
+        return took;
+    }
+
+    private static void awaitRefreshDone(Server server) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonObject status = server.getJson("/cache/status");
+            if (!status.getBoolean("update_in_progress") && status.getInt("update_count") > 0) return;
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the refresh did not finish within 60 s");
+    }
+}

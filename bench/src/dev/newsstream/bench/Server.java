@@ -81,7 +81,7 @@ final class Server implements AutoCloseable {
             long started = System.nanoTime();
             Server server = new Server(builder.start(), log, port);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-reaper"));
-            String failure = server.awaitReady(Duration.ofSeconds(180));
+            String failure = server.awaitReady(Duration.ofSeconds(Integer.getInteger("bench.bootTimeoutSeconds", 180)));
             if (failure == null) {
                 server.bootMillis = (System.nanoTime() - started) / 1_000_000;
                 return server;

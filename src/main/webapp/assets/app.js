@@ -234,8 +234,9 @@
         var stat = data.source_stat || {};
         var name = text(data.source || stat.name);
         var count = typeof stat.article_count === 'number' ? stat.article_count : (data.articles || []).length;
-        setSource(name, stat.status || 'success', stat.status === 'success' || !stat.status ? plural(count, 'article', 'articles')
-            : text(stat.error_message) || stat.status);
+        var deferred = data.deferred || {};
+        setSource(name, stat.status || 'success', (stat.status === 'success' || !stat.status ? plural(count, 'article', 'articles')
+            : text(stat.error_message) || stat.status) + nextAttemptText(deferred.reason, deferred.until));
         addArticles(data.articles, false);
         setProgress(data.progress);
     }
@@ -262,11 +263,38 @@
         setProgress({ completed: progress.completed, total: progress.total, percentage: 100 }, parts.join(' · '));
         announce('Loaded ' + plural(records.length, 'article', 'articles'));
         updateEmptyState();
+        loadNextAttempts();
     }
 
     function onArticle(data) {
         var added = addArticles([data.article], true);
         if (added.length) announce('New article: ' + text(added[0].title));
+    }
+
+    var NEXT_ATTEMPT_REASONS = { backoff: 'backing off', host_pause: 'host paused', feed_hint: 'feed hint' };
+
+    /** " · next try in 20 min (backing off)": why a source was not fetched, and when it will be. */
+    function nextAttemptText(reason, until) {
+        var at = Date.parse(text(until));
+        if (!reason || isNaN(at)) return '';
+        var why = NEXT_ATTEMPT_REASONS.hasOwnProperty(reason) ? NEXT_ATTEMPT_REASONS[reason] : text(reason);
+        return ' · next try ' + relativeTime(at, Date.now()) + ' (' + why + ')';
+    }
+
+    /** After a stream: the stats say, per source shown, when it is tried next and why. */
+    function loadNextAttempts() {
+        loadJson('news/sources/stats').then(function (stats) {
+            (stats && Array.isArray(stats.sources) ? stats.sources : []).forEach(function (s) {
+                var row = s && sourceRows.get(s.name);
+                if (!row || !s.next_attempt_reason || row.getAttribute('data-status') === 'pending') return;
+                var detail = row.querySelector('.source__detail');
+                if (detail.textContent.indexOf(' · next try ') >= 0) return;
+                detail.textContent += nextAttemptText(s.next_attempt_reason, s.next_attempt_at);
+                row.title = detail.textContent;
+            });
+        }).catch(function () {
+            // a convenience: the row keeps its last outcome
+        });
     }
 
     function describeStat(stat) {

@@ -76,6 +76,9 @@ class NewsStreamIT {
                 "newsstream.sources", Deployments.sourcesFile("stream-it", sources.json()),
                 "newsstream.fetch.max-bytes", "1048576",
                 "newsstream.ingest.enabled", "false", // no background fetch may hold the hanging feeds open
+                // every stream here means to reach the hanging and broken feeds: no back-off between tests
+                "newsstream.ingest.backoff-base", "1ms",
+                "newsstream.ingest.backoff-max", "1ms",
                 "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE)));
     }
 

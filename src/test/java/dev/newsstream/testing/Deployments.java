@@ -43,6 +43,9 @@ public final class Deployments {
         WebArchive archive = ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class);
         Map<String, String> merged = new LinkedHashMap<>();
         merged.put("newsstream.store.retention", "36500d"); // the fixtures' dates are fixed: never too old
+        // every fixture feed is on one host (127.0.0.1): only the politeness tests want per-host limits
+        merged.put("newsstream.fetch.max-per-host", "1000");
+        merged.put("newsstream.ingest.host-spread", "0s");
         merged.putAll(config);
         String properties = warConfig(archive) + merged.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\"))

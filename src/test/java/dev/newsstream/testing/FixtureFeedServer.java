@@ -88,10 +88,15 @@ public final class FixtureFeedServer implements AutoCloseable {
     private static final byte[] ENDLESS_CHUNK = "<item><title>x</title></item>".repeat(256).getBytes(US_ASCII);
 
     private final ServerSocket serverSocket;
+    /** Further loopback addresses on the same port ("hosts" 127.0.0.2, ...), for per-host politeness tests. */
+    private final List<ServerSocket> extraSockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> openByHost = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> peakByHost = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger totalRequests = new AtomicInteger();
     private final Map<String, Map<String, String>> lastHeaders = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastRequestAt = new ConcurrentHashMap<>();
     private final Map<String, Response> customRoutes = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final AtomicInteger connectionIds = new AtomicInteger();
@@ -127,8 +132,55 @@ public final class FixtureFeedServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds 127.0.0.1 and also 127.0.0.2 .. 127.0.0.{hosts} on one ephemeral port: {@code hosts} distinct
+     * host names for the service (the whole 127.0.0.0/8 is loopback), each with its own connection counts.
+     */
+    public static FixtureFeedServer startOnHosts(int hosts) {
+        IOException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            FixtureFeedServer server = start();
+            try {
+                for (int i = 2; i <= hosts; i++) {
+                    var address = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i});
+                    ServerSocket extra = new ServerSocket(server.port(), 200, address);
+                    server.extraSockets.add(extra);
+                    server.startDaemon("fixture-feed-accept-" + address.getHostAddress(), () -> server.acceptLoop(extra));
+                }
+                return server;
+            } catch (IOException e) {
+                last = e; // that port is taken on another loopback address: try another port
+                server.close();
+            }
+        }
+        throw new UncheckedIOException("cannot bind " + hosts + " loopback hosts on one port", last);
+    }
+
     public int port() {
         return serverSocket.getLocalPort();
+    }
+
+    /** {@code http://host:port} followed by {@code path}, for a host given to {@link #startOnHosts}. */
+    public URI url(String host, String path) {
+        return URI.create("http://" + host + ":" + port() + path);
+    }
+
+    /** Connections to this host (its loopback address, e.g. "127.0.0.2") open now. */
+    public int openConnectionsOnHost(String host) {
+        AtomicInteger open = openByHost.get(host);
+        return open == null ? 0 : open.get();
+    }
+
+    /** The most connections to this host that were ever open at once (since start or {@link #resetPeaks}). */
+    public int peakConnectionsOnHost(String host) {
+        AtomicInteger peak = peakByHost.get(host);
+        return peak == null ? 0 : peak.get();
+    }
+
+    /** Forgets the peaks; the next peak starts from what is open now. */
+    public void resetPeaks() {
+        peakByHost.clear();
+        openByHost.forEach((host, open) -> peakByHost.put(host, new AtomicInteger(open.get())));
     }
 
     /** {@code http://127.0.0.1:port} followed by {@code path} (which may carry a query). */
@@ -144,6 +196,13 @@ public final class FixtureFeedServer implements AutoCloseable {
             serverSocket.close();
         } catch (IOException ignored) {
             // nothing left to do with a server socket that won't close
+        }
+        for (ServerSocket extra : extraSockets) {
+            try {
+                extra.close();
+            } catch (IOException ignored) {
+                // as above
+            }
         }
         connections.forEach(Connection::close);
     }
@@ -351,10 +410,14 @@ public final class FixtureFeedServer implements AutoCloseable {
     // ---------------------------------------------------------------- connections
 
     private void acceptLoop() {
+        acceptLoop(serverSocket);
+    }
+
+    private void acceptLoop(ServerSocket listening) {
         while (!closed) {
             Socket socket;
             try {
-                socket = serverSocket.accept();
+                socket = listening.accept();
             } catch (IOException e) {
                 continue; // close() makes accept fail; the loop condition then ends it
             }
@@ -371,6 +434,8 @@ public final class FixtureFeedServer implements AutoCloseable {
             return;
         }
         connections.add(connection);
+        int open = openByHost.computeIfAbsent(connection.host, h -> new AtomicInteger()).incrementAndGet();
+        peakByHost.computeIfAbsent(connection.host, h -> new AtomicInteger()).accumulateAndGet(open, Math::max);
         if (closed) {
             connection.close(); // close() ran between accept and add, and so did not see this one
             return;
@@ -412,6 +477,12 @@ public final class FixtureFeedServer implements AutoCloseable {
         counts.computeIfAbsent(request.path(), path -> new AtomicInteger()).incrementAndGet();
         totalRequests.incrementAndGet();
         lastHeaders.put(request.path(), request.headers());
+        lastRequestAt.put(request.path(), Instant.now());
+    }
+
+    /** When the latest request for {@code path} arrived; null if none came. */
+    public Instant lastRequestAt(String path) {
+        return lastRequestAt.get(path);
     }
 
     private void respond(Connection connection, Request request) throws IOException {
@@ -784,11 +855,14 @@ public final class FixtureFeedServer implements AutoCloseable {
         private final InputStream in;
         private final OutputStream out;
         private final AtomicBoolean open = new AtomicBoolean(true);
+        /** The loopback address the client connected to: the "host" of per-host counts. */
+        private final String host;
         /** The request's path once its request line is read; what the per-prefix counts look at. */
         private volatile String path;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
+            this.host = socket.getLocalAddress().getHostAddress();
             this.in = new BufferedInputStream(socket.getInputStream());
             this.out = new BufferedOutputStream(socket.getOutputStream());
         }
@@ -852,6 +926,8 @@ public final class FixtureFeedServer implements AutoCloseable {
         public void close() {
             if (open.compareAndSet(true, false)) {
                 connections.remove(this);
+                AtomicInteger onHost = openByHost.get(host);
+                if (onHost != null) onHost.decrementAndGet();
                 closeQuietly(socket);
             }
         }

@@ -160,7 +160,11 @@ public class FeedFetcher {
         // capped here, so an absurd validator never reaches memory, the database or the next request
         String etag = FeedTextLimits.etag(headers.firstValue("ETag").orElse(null));
         String lastModified = FeedTextLimits.lastModified(headers.firstValue("Last-Modified").orElse(null));
-        if (status == 304) return FetchOutcome.notModified(url, etag, lastModified);
+        Duration maxAge = FeedHints.maxAge(headers.firstValue("Cache-Control").orElse(null));
+        if (status == 304) return FetchOutcome.notModified(url, etag, lastModified).withMaxAge(maxAge);
+        if (BotWall.isWallStatus(status)) {
+            return FetchOutcome.failed(url, status, FailureReason.BLOCKED, BotWall.describe(status), null);
+        }
         if (status >= 300) {
             Duration retryAfter = (status == 429 || status == 503)
                     ? RetryAfter.parse(headers.firstValue("Retry-After").orElse(null), Instant.now()) : null;
@@ -169,7 +173,8 @@ public class FeedFetcher {
         try {
             byte[] body = BodyDecoder.decode(response.body(), headers.firstValue("Content-Encoding").orElse(null),
                     limits.maxBytes());
-            return FetchOutcome.ok(url, status, body, headers.firstValue("Content-Type").orElse(null), etag, lastModified);
+            return FetchOutcome.ok(url, status, body, headers.firstValue("Content-Type").orElse(null), etag, lastModified)
+                    .withMaxAge(maxAge);
         } catch (BodyDecoder.TooLargeException e) {
             return tooLarge(url);
         } catch (IOException e) {

@@ -49,6 +49,7 @@ public class SourceReader {
         List<String> warnings = new ArrayList<>();
         List<Article> sample = new ArrayList<>();
         Duration retryAfter = null;
+        Duration hint = null;
         boolean several = source.urls().size() > 1;
         int notModified = 0;
         for (URI url : source.urls()) {
@@ -62,6 +63,7 @@ public class SourceReader {
                 reports.add(report(url, outcome, null, List.of(), error));
                 continue;
             }
+            hint = FeedHints.longer(hint, outcome.maxAge());
             if (outcome.kind() == FetchOutcome.Kind.NOT_MODIFIED) {
                 notModified++;
                 reports.add(report(url, outcome, null, List.of(), null));
@@ -69,22 +71,25 @@ public class SourceReader {
             }
             try {
                 ParsedFeed feed = parser.parse(outcome.body(), outcome.contentType(), outcome.url(), source, checkedAt);
+                hint = FeedHints.longer(hint, FeedHints.fromDocument(outcome.body()));
                 articles.addAll(feed.articles());
                 feed.articles().stream().limit(SAMPLE_SIZE - sample.size()).forEach(sample::add);
                 feed.problems().forEach(p -> warnings.add(prefix + FeedTextLimits.error(p)));
                 reports.add(report(url, outcome, feed, feed.problems(), null));
             } catch (FeedParseException e) {
-                String error = FeedTextLimits.error(e.getMessage());
+                boolean wall = BotWall.isWall(outcome.body(), outcome.contentType());
+                String error = wall ? "blocked by the server: a login or bot-check page instead of the feed"
+                        : FeedTextLimits.error(e.getMessage());
                 errors.add(prefix + error);
-                reports.add(new UrlReport(outcome.url().toString(), "PARSE_FAILED", outcome.httpStatus(), outcome.etag(),
-                        outcome.lastModified(), null, null, 0, List.of(), error, FetchOutcome.FailureReason.PARSE,
-                        url.toString()));
+                reports.add(new UrlReport(outcome.url().toString(), wall ? "BLOCKED" : "PARSE_FAILED",
+                        outcome.httpStatus(), outcome.etag(), outcome.lastModified(), null, null, 0, List.of(), error,
+                        wall ? FetchOutcome.FailureReason.BLOCKED : FetchOutcome.FailureReason.PARSE, url.toString()));
             }
         }
         articles.sort(Comparator.comparing(Article::published).reversed());
         double seconds = (System.nanoTime() - started) / 1e9;
         SourceStat stat = stat(source, articles.size(), notModified > 0, errors, warnings, checkedAt, seconds);
-        return new SourceFetch(source, articles, stat, reports, sample, retryAfter);
+        return new SourceFetch(source, articles, stat, reports, sample, retryAfter, hint);
     }
 
     private static UrlReport report(URI configured, FetchOutcome outcome, ParsedFeed feed, List<String> problems,

@@ -9,12 +9,26 @@ import java.time.Duration;
  * with a {@link FailureReason} and a message a person understands ("timed out after 20 s").
  */
 public record FetchOutcome(Kind kind, URI url, int httpStatus, byte[] body, String contentType, String etag,
-                           String lastModified, Duration retryAfter, FailureReason reason, String error) {
+                           String lastModified, Duration retryAfter, FailureReason reason, String error,
+                           Duration maxAge) {
 
     public enum Kind { OK, NOT_MODIFIED, FAILED }
 
     /** Why a fetch failed; also the label of the failure metric. */
-    public enum FailureReason { TIMEOUT, TOO_LARGE, HTTP_STATUS, NETWORK, REDIRECTS, PARSE }
+    public enum FailureReason { TIMEOUT, TOO_LARGE, HTTP_STATUS, NETWORK, REDIRECTS, PARSE,
+        /** A 401/403 or a login/bot-check page instead of the feed: the server keeps us out, the feed is not broken. */
+        BLOCKED }
+
+    public FetchOutcome(Kind kind, URI url, int httpStatus, byte[] body, String contentType, String etag,
+                        String lastModified, Duration retryAfter, FailureReason reason, String error) {
+        this(kind, url, httpStatus, body, contentType, etag, lastModified, retryAfter, reason, error, null);
+    }
+
+    /** The same outcome with the server's {@code Cache-Control: max-age} (null: none). */
+    public FetchOutcome withMaxAge(Duration maxAge) {
+        return new FetchOutcome(kind, url, httpStatus, body, contentType, etag, lastModified, retryAfter, reason, error,
+                maxAge);
+    }
 
     public static FetchOutcome ok(URI url, int status, byte[] body, String contentType, String etag, String lastModified) {
         return new FetchOutcome(Kind.OK, url, status, body, contentType, etag, lastModified, null, null, null);

@@ -35,8 +35,14 @@ public class CacheResource {
     public record RefreshStarting(String status, String message, int totalSources, Instant timestamp) {
     }
 
+    /**
+     * One source's report. {@code skipped} is true for a source not fetched because it may not be yet;
+     * {@code skip_reason} ({@code backoff}, {@code host_pause}, {@code feed_hint}) and {@code next_attempt_at}
+     * say why and until when, and {@code source_stat} is its last outcome.
+     */
     public record RefreshSourceComplete(String status, String source, int articlesFromSource,
                                         int totalSourcesProcessed, int failedSources, SourceStat sourceStat,
+                                        boolean skipped, String skipReason, Instant nextAttemptAt,
                                         Instant timestamp) {
     }
 
@@ -80,14 +86,17 @@ public class CacheResource {
         RefreshListener progress = new RefreshListener() {
             @Override
             public void sourceDone(SourceResult r, int processed, int failed) {
-                channel.send("source_complete", frames.incrementAndGet(), new RefreshSourceComplete("source_complete", r.source().name(),
-                        r.articles().size(), processed, failed, r.stat(), Instant.now()));
+                channel.send("source_complete", frames.incrementAndGet(), new RefreshSourceComplete("source_complete",
+                        r.source().name(), r.skipped() ? 0 : r.articles().size(), processed, failed, r.stat(), r.skipped(),
+                        r.skipped() ? r.deferred().reason() : null, r.skipped() ? r.deferred().until() : null,
+                        Instant.now()));
             }
 
             @Override
             public void completed(RefreshSummary s) {
+                // successful + failed + skipped = total_sources_processed = every source
                 channel.sendLast("complete", frames.incrementAndGet(), new RefreshComplete("complete", s.totalArticles(),
-                        s.totalSources() - s.sourcesSkipped(), s.successfulSources(), s.failedSources(),
+                        s.totalSources(), s.successfulSources(), s.failedSources(),
                         s.warningSources(), s.sourcesSkipped(), s.newArticles(), s.durationSeconds(), Instant.now()));
             }
         };

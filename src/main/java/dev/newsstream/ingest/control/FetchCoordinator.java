@@ -1,8 +1,10 @@
 package dev.newsstream.ingest.control;
 
 import dev.newsstream.feed.control.ConditionalHeaders;
+import dev.newsstream.feed.control.SourceCatalog;
 import dev.newsstream.feed.control.SourceReader;
 import dev.newsstream.feed.entity.Article;
+import dev.newsstream.feed.entity.Deferral;
 import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceFetch;
@@ -24,6 +26,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +61,15 @@ public class FetchCoordinator {
     @Inject
     NewsMetrics metrics;
 
+    @Inject
+    Politeness politeness;
+
+    @Inject
+    HostLanes lanes;
+
+    @Inject
+    SourceCatalog catalog;
+
     @PostConstruct
     void describe() {
         metrics.gauge("newsstream_fetches_in_flight", "Source fetches running or queued now", flights::size);
@@ -76,11 +89,17 @@ public class FetchCoordinator {
             answeredFromCache.incrementAndGet();
             return CompletableFuture.completedFuture(resultFromStore(source, state.stat()));
         }
+        Optional<Deferral> deferral = politeness.deferral(source, state, Instant.now());
+        if (deferral.isPresent()) { // backing off, host paused or feed hint: the last outcome, no network
+            answeredFromCache.incrementAndGet();
+            return CompletableFuture.completedFuture(new SourceResult(source, store.articlesOf(source.name()),
+                    state.stat(), deferral.get()));
+        }
         while (true) {
             Flight flight = flights.computeIfAbsent(source.name(), n -> newFlight(source));
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
-                if (flight.launch(feeds, () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
+                if (flight.launch(executorFor(source), () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
                 return ticket;
             }
             flights.remove(source.name(), flight); // it ended between lookup and join: start a fresh one
@@ -93,12 +112,29 @@ public class FetchCoordinator {
             Flight flight = flights.computeIfAbsent(source.name(), n -> newFlight(source));
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
-                if (flight.launch(feeds, () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
+                if (flight.launch(executorFor(source), () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
                 return ticket.thenApply(r -> flight.details());
             }
             flights.remove(source.name(), flight);
         }
     }
+
+    /** The feed executor through the source's host lane: at most newsstream.fetch.max-per-host at once. */
+    private ExecutorService executorFor(Source source) {
+        return lanes.laneFor(source.firstUrl(), feeds);
+    }
+
+    /**
+     * Stops a removed source's fetch for everyone waiting (they get a CancellationException); true if one
+     * was in flight.
+     */
+    public boolean abort(String sourceName) {
+        Flight flight = flights.remove(sourceName);
+        if (flight == null) return false;
+        flight.abort(sourceName + " was removed");
+        return true;
+    }
+
 
     /** A flight that takes itself out of the map when it ends, however it ends. */
     private Flight newFlight(Source source) {
@@ -155,6 +191,9 @@ public class FetchCoordinator {
      */
     private SourceResult record(SourceFetch fetch) {
         Source source = fetch.source();
+        if (catalog.byName(source.name()).isEmpty()) { // removed while it was fetched: store nothing of it
+            return new SourceResult(source, List.of(), fetch.stat());
+        }
         Map<URI, ConditionalHeaders> validators = new LinkedHashMap<>();
         for (UrlReport url : fetch.urls()) {
             if (url.failureReason() == null && (url.etag() != null || url.lastModified() != null)) {
@@ -164,14 +203,14 @@ public class FetchCoordinator {
         }
         SourceState previous = store.state(source);
         Instant now = Instant.now();
+        Instant next = politeness.fetched(fetch, now);
         if (fetch.failed()) {
             int failures = previous.consecutiveFailures() + 1;
-            Instant next = now.plus(settings.backoff(failures, fetch.retryAfter()));
+            Instant retry = now.plus(settings.backoff(failures, fetch.retryAfter()));
             store.recordFetch(source, null, validators,
-                    count -> new SourceState(fetch.stat(), failures, next, previous.lastSuccessAt()));
+                    count -> new SourceState(fetch.stat(), failures, retry, previous.lastSuccessAt()));
             return new SourceResult(source, List.of(), fetch.stat());
         }
-        Instant next = fetch.retryAfter() == null ? null : now.plus(fetch.retryAfter());
         List<Article> cached = store.recordFetch(source, fetch.articles(), validators,
                 count -> new SourceState(withCount(fetch.stat(), count), 0, next, now));
         return new SourceResult(source, cached, withCount(fetch.stat(), cached.size()));

@@ -111,6 +111,19 @@ public final class Flight {
         }
     }
 
+    /** Ends the flight for every waiter at once (its source was removed): cancels the fetch, interrupting it. */
+    void abort(String why) {
+        Future<?> toCancel;
+        synchronized (this) {
+            if (over) return;
+            over = true;
+            toCancel = task;
+        }
+        onOver.run();
+        if (toCancel != null) toCancel.cancel(true);
+        outcome.completeExceptionally(new CancellationException(why));
+    }
+
     void finish(SourceResult result, SourceFetch fetch) {
         details = fetch;
         synchronized (this) {

@@ -1,7 +1,7 @@
 package dev.newsstream.ingest.control;
 
-import dev.newsstream.feed.control.RetryAfter;
 import dev.newsstream.feed.control.SourceCatalog;
+import dev.newsstream.feed.entity.Deferral;
 import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceStat;
@@ -19,10 +19,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
- * The background refresh: every source that is due (not backing off), through the shared fetches,
+ * The background refresh: every source that may be fetched (not backing off, host not paused, no feed
+ * hint pending), through the shared fetches,
  * first shortly after start and then every {@code newsstream.ingest.interval}. A tick that finds a
  * refresh running is skipped; nothing here ever waits: the run ends when its last fetch does.
  */
@@ -51,6 +58,12 @@ public class Ingestion {
 
     @Inject
     ArticleStore store;
+
+    @Inject
+    Politeness politeness;
+
+    @Inject
+    PoliteSettings politeSettings;
 
     @Resource(lookup = "concurrent/newsstream/scheduler")
     ManagedScheduledExecutorService scheduler;
@@ -116,7 +129,13 @@ public class Ingestion {
     }
 
 
-    /** One pass over the sources; ends (and frees the slot) when its last fetch ends. */
+    /**
+     * One pass over the sources; ends (and frees the slot) when its last fetch ends. Every source is
+     * reported: one that may not be fetched now (back-off, host pause, feed hint) at once, from its last
+     * outcome. A background tick spreads each host's due sources over {@code newsstream.ingest.host-spread}
+     * instead of firing them at once; a refresh someone asked for starts them at once (the host lanes
+     * still hold each host to its limit).
+     */
     private final class Run {
         final String id = "ingest-" + UUID.randomUUID().toString().substring(0, 8);
         final String trigger;
@@ -124,10 +143,11 @@ public class Ingestion {
         final Instant startedAt = Instant.now();
         final AtomicInteger processed = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger skipped = new AtomicInteger();
         final AtomicInteger warnings = new AtomicInteger();
-        final AtomicInteger newArticles = new AtomicInteger();
-        volatile List<CompletableFuture<SourceResult>> fetches = List.of();
-        int skipped;
+        final List<Future<?>> pending = new CopyOnWriteArrayList<>();
+        volatile boolean abandoned;
+        int total;
         int articlesBefore;
 
         Run(String trigger, RefreshListener listener) {
@@ -137,38 +157,82 @@ public class Ingestion {
 
         void launch() {
             Instant now = Instant.now();
-            // a next attempt more than a day ahead (stored by an older version) is due: nothing is shelved for good
-            Instant latest = now.plus(RetryAfter.MAX);
-            List<Source> due = catalog.all().stream().filter(s -> {
-                SourceState state = store.state(s);
-                return state.dueAt(now) || state.nextAttemptAt().isAfter(latest);
-            }).toList();
-            skipped = catalog.all().size() - due.size();
+            List<Source> sources = catalog.all();
+            total = sources.size();
             articlesBefore = store.count();
-            if (due.isEmpty()) {
-                finish(0);
+            if (sources.isEmpty()) {
+                finish();
                 return;
             }
+            List<Source> due = new ArrayList<>();
+            List<SourceResult> deferred = new ArrayList<>();
+            for (Source source : sources) {
+                SourceState state = store.state(source);
+                Optional<Deferral> deferral = politeness.deferral(source, state, now);
+                if (deferral.isPresent()) {
+                    deferred.add(new SourceResult(source, store.articlesOf(source.name()), state.stat(), deferral.get()));
+                } else {
+                    due.add(source);
+                }
+            }
+            Map<Source, Duration> offsets = "interval".equals(trigger) ? spread(due) : Map.of();
+            deferred.forEach(r -> sourceDone(r.source(), r, null));
             // counted per source rather than with allOf: dependents of a future run in no promised order,
             // and the summary must come after the last source's report
-            fetches = due.stream().map(source -> {
-                CompletableFuture<SourceResult> f = coordinator.fetch(source, id);
-                f.whenComplete((result, error) -> sourceDone(source, result, error, due.size()));
-                return f;
-            }).toList();
+            for (Source source : due) {
+                Duration offset = offsets.getOrDefault(source, Duration.ZERO);
+                if (offset.isZero()) {
+                    startFetch(source);
+                } else {
+                    pending.add(scheduler.schedule(() -> {
+                        if (!abandoned) startFetch(source);
+                    }, offset.toMillis(), TimeUnit.MILLISECONDS));
+                }
+            }
         }
 
-        private void sourceDone(Source source, SourceResult result, Throwable error, int total) {
+        private void startFetch(Source source) {
+            CompletableFuture<SourceResult> f;
+            try {
+                f = coordinator.fetch(source, id);
+            } catch (RuntimeException e) {
+                sourceDone(source, null, e);
+                return;
+            }
+            pending.add(f);
+            f.whenComplete((result, error) -> sourceDone(source, result, error));
+            if (abandoned) f.cancel(true);
+        }
+
+        /** Each host's due sources evenly over the spread (capped at the interval): the i-th of n waits i/n of it. */
+        private Map<Source, Duration> spread(List<Source> due) {
+            Duration window = politeSettings.hostSpread();
+            Duration cap = settings.interval().multipliedBy(8).dividedBy(10);
+            if (window.compareTo(cap) > 0) window = cap;
+            if (window.isZero() || window.isNegative()) return Map.of();
+            Map<String, List<Source>> byHost = new LinkedHashMap<>();
+            for (Source s : due) byHost.computeIfAbsent(HostLanes.hostOf(s.firstUrl()), h -> new ArrayList<>()).add(s);
+            Map<Source, Duration> offsets = new HashMap<>();
+            for (List<Source> ofHost : byHost.values()) {
+                for (int i = 0; i < ofHost.size(); i++) {
+                    offsets.put(ofHost.get(i), window.multipliedBy(i).dividedBy(ofHost.size()));
+                }
+            }
+            return offsets;
+        }
+
+        private void sourceDone(Source source, SourceResult result, Throwable error) {
             SourceResult reported = error == null ? result : new SourceResult(source, List.of(),
                     SourceStat.of(source, FeedStatus.ERROR, 0, "fetch failed (" + rootCause(error).getClass().getSimpleName() + ")", Instant.now(), 0));
             int done;
             synchronized (this) {
                 done = processed.incrementAndGet();
-                if (reported.failed()) failed.incrementAndGet();
+                if (reported.skipped()) skipped.incrementAndGet();
+                else if (reported.failed()) failed.incrementAndGet();
                 else if (reported.stat().status() == FeedStatus.WARNING) warnings.incrementAndGet();
                 listener.sourceDone(reported, done, failed.get());
             }
-            if (done == total) finish(total);
+            if (done == total) finish();
         }
 
         /** Only the kind of failure: an exception's text may quote what a feed server sent. */
@@ -178,11 +242,12 @@ public class Ingestion {
             return t;
         }
 
-        private void finish(int fetched) {
+        private void finish() {
             Instant end = Instant.now();
-            int total = store.count();
-            RefreshSummary summary = new RefreshSummary(trigger, fetched + skipped, skipped,
-                    fetched - failed.get(), failed.get(), warnings.get(), Math.max(0, total - articlesBefore), total,
+            int articles = store.count();
+            int fetched = total - skipped.get();
+            RefreshSummary summary = new RefreshSummary(trigger, total, skipped.get(),
+                    fetched - failed.get(), failed.get(), warnings.get(), Math.max(0, articles - articlesBefore), articles,
                     startedAt, end, Duration.between(startedAt, end).toMillis() / 1000.0);
             lastRun = summary;
             completedRuns.incrementAndGet();
@@ -192,7 +257,8 @@ public class Ingestion {
         }
 
         void abandon() {
-            fetches.forEach(f -> f.cancel(true));
+            abandoned = true;
+            pending.forEach(f -> f.cancel(true));
         }
     }
 }

@@ -5,9 +5,11 @@ import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.http.Problem;
 import dev.newsstream.http.QueryParams;
+import dev.newsstream.ingest.control.Politeness;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.ArticleQuery;
 import dev.newsstream.store.entity.SourceReport;
+import dev.newsstream.store.entity.SourceState;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +51,9 @@ public class NewsResource {
 
     @Inject
     SourceCatalog catalog;
+
+    @Inject
+    Politeness politeness;
 
     @GET
     public NewsPage news(@QueryParam("category") String category, @QueryParam("source") String source,
@@ -97,7 +103,11 @@ public class NewsResource {
     @GET
     @Path("sources/stats")
     public SourcesStats stats() {
-        List<SourceReport> views = catalog.all().stream().map(s -> SourceReport.of(store.state(s))).toList();
+        Instant now = Instant.now();
+        List<SourceReport> views = catalog.all().stream().map(s -> {
+            SourceState state = store.state(s);
+            return SourceReport.of(state, politeness.deferral(s, state, now).orElse(null));
+        }).toList();
         return new SourcesStats(views, views.size());
     }
 

@@ -92,6 +92,11 @@ public class ArticleShelves {
         return shelves.computeIfAbsent(source, n -> new SourceShelf());
     }
 
+    /** A removed source's shelf leaves memory. */
+    void remove(String source) {
+        if (shelves.remove(source) != null) version.incrementAndGet();
+    }
+
     public List<Article> articlesOf(String source) {
         SourceShelf shelf = shelves.get(source);
         return shelf == null ? List.of() : shelf.articles();

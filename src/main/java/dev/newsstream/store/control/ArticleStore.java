@@ -198,6 +198,17 @@ public class ArticleStore {
         return shelves.articlesOf(source.name());
     }
 
+    /**
+     * A source was removed. With {@code dropArticles} its articles and fetch state leave memory (the
+     * catalog deleted their rows with the removal); otherwise its articles stay and are served until
+     * retention or a restart (they stay in the database).
+     */
+    public void forget(String source, boolean dropArticles) {
+        if (!dropArticles) return;
+        shelves.remove(source);
+        states.remove(source);
+    }
+
     /** What is worth keeping of a fetch: not past the retention age, at most the newest max-per-source. */
     private List<Article> keepable(List<Article> fetched) {
         Instant cutoff = retention.cutoff();

@@ -21,6 +21,11 @@ public class FetchStates {
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
     private final Map<URI, ConditionalHeaders> validators = new ConcurrentHashMap<>();
 
+    /** A removed source's state leaves memory. */
+    void remove(String source) {
+        states.remove(source);
+    }
+
     public SourceState state(Source source) {
         return states.getOrDefault(source.name(), SourceState.never(
                 SourceStat.of(source, FeedStatus.PENDING, 0, null, null, 0)));

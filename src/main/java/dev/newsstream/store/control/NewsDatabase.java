@@ -67,9 +67,11 @@ public class NewsDatabase {
 
     /**
      * Connects and migrates the schema. Throws {@link StorageUnavailableException} with one message that
-     * names the database and the error (never the password): the deployment fails with it.
+     * names the database and the error (never the password): the deployment fails with it. Idempotent:
+     * whoever needs the schema first (the store, the source catalog) migrates; later calls return at once.
      */
-    public void migrate() {
+    public synchronized void migrate() {
+        if (entityManagers != null) return;
         long started = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             DatabaseMetaData meta = connection.getMetaData();

@@ -194,7 +194,7 @@ public final class StreamSession {
             List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
             if (live) first.forEach(a -> carried.add(key(a)));
             StreamEvent.SourceComplete event = new StreamEvent.SourceComplete(id, result.source().name(), first,
-                    result.stat(), Progress.of(completed, sources.size()));
+                    result.stat(), Progress.of(completed, sources.size()), result.deferred());
             channel.send(event.status(), position(), event);
             if (completed == sources.size()) finish();
         }

@@ -1,6 +1,7 @@
 package dev.newsstream.stream.entity;
 
 import dev.newsstream.feed.entity.Article;
+import dev.newsstream.feed.entity.Deferral;
 import dev.newsstream.feed.entity.SourceStat;
 import java.time.Instant;
 import java.util.List;
@@ -20,10 +21,17 @@ public sealed interface StreamEvent {
         }
     }
 
+    /** {@code deferred} (null when fetched): the source was answered from its last outcome, and why and until when. */
     record SourceComplete(String status, String streamId, String source, List<Article> articles,
-                          SourceStat sourceStat, Progress progress, Instant timestamp) implements StreamEvent {
+                          SourceStat sourceStat, Progress progress, Instant timestamp, Deferral deferred)
+            implements StreamEvent {
         public SourceComplete(String streamId, String source, List<Article> articles, SourceStat stat, Progress progress) {
-            this("source_complete", streamId, source, articles, stat, progress, Instant.now());
+            this(streamId, source, articles, stat, progress, null);
+        }
+
+        public SourceComplete(String streamId, String source, List<Article> articles, SourceStat stat, Progress progress,
+                              Deferral deferred) {
+            this("source_complete", streamId, source, articles, stat, progress, Instant.now(), deferred);
         }
     }
 

@@ -1,5 +1,6 @@
 /*
- * newsstream page: one EventSource on news/stream?live=true, articles as cards, sources as a status list.
+ * newsstream page: one EventSource on news/stream?live=true, one card per story (articles of several
+ * sources about the same event fold into it: "also reported by …", expandable), sources as a status list.
  *
  * Feed text is never trusted: every piece of it goes into the DOM through textContent or setAttribute,
  * never innerHTML, and only absolute http(s) URLs ever reach an href or a src.
@@ -21,8 +22,9 @@
     var category = '';
     var retryTimer = null;
     var retryDelay = RETRY_FIRST_MS;
-    var records = [];                 // newest first: {key, time, haystack, node}
-    var byKey = new Map();
+    var records = [];                 // newest first, one per story: {key, time, haystack, node, reports, lead}
+    var byKey = new Map();            // story key -> record
+    var seenArticles = new Set();     // article keys already folded into a story
     var sources = [];                 // GET news/sources, for listing a category's sources before they answer
     var sourceRows = new Map();       // source name -> <li>
     var lastKnownStats = new Map();   // from `initial`: what a cache-only `complete` leaves the list showing
@@ -261,7 +263,7 @@
         if (typeof data.cache_age_seconds === 'number') parts.push('cached ' + ageText(data.cache_age_seconds));
         else if (typeof data.duration_ms === 'number') parts.push((data.duration_ms / 1000).toFixed(1) + ' s');
         setProgress({ completed: progress.completed, total: progress.total, percentage: 100 }, parts.join(' · '));
-        announce('Loaded ' + plural(records.length, 'article', 'articles'));
+        announce('Loaded ' + plural(records.length, 'story', 'stories'));
         updateEmptyState();
         loadNextAttempts();
     }
@@ -376,23 +378,49 @@
         return link ? 'link:' + link : 'title:' + text(article.title) + '\u0000' + text(article.source);
     }
 
-    /** Adds the articles not seen yet, each in its place (newest first); returns the ones added. */
+    /** The story an article belongs to: the server's story id, or the article itself when it has none. */
+    function storyKey(article) {
+        var id = text(article.story_id);
+        return id ? 'story:' + id : articleKey(article);
+    }
+
+    /**
+     * Adds the articles not seen yet: an article of a story already shown folds into its card (one more
+     * source), any other gets a card in its place (newest first). Returns the articles that got a card.
+     */
     function addArticles(list, live) {
         if (!Array.isArray(list)) return [];
         var added = [];
+        var changed = false;
         list.forEach(function (article) {
             if (!article || typeof article !== 'object') return;
             var key = articleKey(article);
-            if (byKey.has(key)) return;
+            var story = storyKey(article);
+            var record = byKey.get(story);
+            if (seenArticles.has(key)) {
+                if (record && mergeReports(record, article)) renderStory(record);
+                return;
+            }
+            seenArticles.add(key);
+            if (record) {
+                mergeReports(record, article);
+                renderStory(record);
+                changed = true;
+                return;
+            }
             var time = Date.parse(article.published);
             // an article without a date sorts by when it arrived if it came live, else last
             if (isNaN(time)) time = live ? Date.now() : 0;
-            var record = {
-                key: key,
+            record = {
+                key: story,
                 time: time,
-                haystack: (text(article.title) + '\n' + text(article.description)).toLowerCase(),
+                lead: article,
+                reports: new Map(),
+                haystack: '',
                 node: renderCard(article, time, live)
             };
+            mergeReports(record, article);
+            renderStory(record);
             insertRecord(record);
             added.push(article);
         });
@@ -401,11 +429,116 @@
             byKey.delete(dropped.key);
             dropped.node.remove();
         }
-        if (added.length) {
+        if (added.length || changed) {
             applyFilter();
             updateEmptyState();
         }
         return added;
+    }
+
+    /** Each source's article of a story, one per source (the first seen); true if the story gained one. */
+    function mergeReports(record, article) {
+        var grew = false;
+        var own = sourceInfo(text(article.source));
+        var entries = [{ source: text(article.source), title: text(article.title), link: article.link,
+            bias_rating: own.bias_rating, funding_type: own.funding_type }];
+        (Array.isArray(article.also_reported_by) ? article.also_reported_by : []).forEach(function (other) {
+            if (other && typeof other === 'object' && typeof other.source === 'string' && other.source) entries.push(other);
+        });
+        entries.forEach(function (entry) {
+            if (!entry.source || record.reports.has(entry.source)) return;
+            record.reports.set(entry.source, {
+                source: entry.source,
+                title: text(entry.title),
+                link: safeUrl(entry.link),
+                rating: [text(entry.bias_rating), text(entry.funding_type)].filter(function (v) {
+                    return v && v !== 'Not rated';
+                }).join(' \u00b7 ')
+            });
+            grew = true;
+        });
+        return grew;
+    }
+
+    function sourceInfo(name) {
+        for (var i = 0; i < sources.length; i++) if (sources[i].name === name) return sources[i];
+        return { bias_rating: '', funding_type: '' };
+    }
+
+    /** The card's story part: "also reported by …" and the expandable list of each source's article. */
+    function renderStory(record) {
+        var card = record.node;
+        var leadSource = text(record.lead.source);
+        var others = [];
+        record.reports.forEach(function (report) { if (report.source !== leadSource) others.push(report); });
+        var titles = [];
+        record.reports.forEach(function (report) { titles.push(report.title); });
+        record.haystack = (text(record.lead.title) + '\n' + text(record.lead.description) + '\n' + titles.join('\n')
+            + '\n' + Array.from(record.reports.keys()).join('\n')).toLowerCase();
+        card.setAttribute('data-story-id', text(record.lead.story_id));
+        card.setAttribute('data-sources', String(record.reports.size));
+        var part = card.querySelector('.card__story');
+        if (!others.length) {
+            if (part) part.remove();
+            return;
+        }
+        if (!part) {
+            part = make('div', 'card__story');
+            card.querySelector('.card__body').appendChild(part);
+        }
+        var expanded = part.getAttribute('data-expanded') === 'true';
+        part.textContent = '';
+        var also = make('p', 'card__also');
+        also.appendChild(make('span', 'card__also-label', 'Also reported by '));
+        others.forEach(function (report, i) {
+            if (i > 0) also.appendChild(document.createTextNode(', '));
+            var who = make('span', 'card__also-source', report.source);
+            if (report.rating) who.setAttribute('title', report.rating);
+            also.appendChild(who);
+            if (report.rating) also.appendChild(make('span', 'card__rating', ' (' + report.rating + ')'));
+        });
+        part.appendChild(also);
+
+        var listId = 'reports-' + Math.abs(hashOf(record.key));
+        var button = make('button', 'card__expand', expanded ? 'Hide sources'
+            : 'Show all ' + plural(record.reports.size, 'source', 'sources'));
+        button.setAttribute('type', 'button');
+        button.setAttribute('aria-expanded', String(expanded));
+        button.setAttribute('aria-controls', listId);
+        var list = make('ul', 'card__reports');
+        list.id = listId;
+        list.hidden = !expanded;
+        record.reports.forEach(function (report) {
+            var item = make('li', 'card__report');
+            item.setAttribute('data-source', report.source);
+            item.appendChild(make('span', 'card__report-source', report.source));
+            if (report.rating) item.appendChild(make('span', 'card__rating', report.rating));
+            if (report.link) {
+                var a = make('a', 'card__report-link', report.title || report.link);
+                a.setAttribute('href', report.link);
+                a.setAttribute('target', '_blank');
+                a.setAttribute('rel', 'noopener noreferrer');
+                item.appendChild(a);
+            } else {
+                item.appendChild(make('span', 'card__report-link', report.title));
+            }
+            list.appendChild(item);
+        });
+        button.addEventListener('click', function () {
+            var open = part.getAttribute('data-expanded') !== 'true';
+            part.setAttribute('data-expanded', String(open));
+            list.hidden = !open;
+            button.setAttribute('aria-expanded', String(open));
+            button.textContent = open ? 'Hide sources' : 'Show all ' + plural(record.reports.size, 'source', 'sources');
+        });
+        part.appendChild(button);
+        part.appendChild(list);
+    }
+
+    function hashOf(value) {
+        var hash = 0;
+        for (var i = 0; i < value.length; i++) hash = (hash * 31 + value.charCodeAt(i)) | 0;
+        return hash;
     }
 
     function insertRecord(record) {
@@ -425,6 +558,7 @@
     function clearArticles() {
         records = [];
         byKey.clear();
+        seenArticles.clear();
         el.articles.textContent = '';
         applyFilter();
         updateEmptyState();
@@ -523,8 +657,8 @@
         });
         var total = records.length;
         el.articleCount.textContent = total === 0 ? 'No articles yet'
-            : query ? 'Showing ' + shown + ' of ' + plural(total, 'article', 'articles')
-                : plural(total, 'article', 'articles');
+            : query ? 'Showing ' + shown + ' of ' + plural(total, 'story', 'stories')
+                : plural(total, 'story', 'stories') + ' from ' + plural(seenArticles.size, 'article', 'articles');
         return shown;
     }
 
@@ -576,7 +710,8 @@
             sources = (Array.isArray(list) ? list : []).filter(function (s) {
                 return s && typeof s.name === 'string';
             }).map(function (s) {
-                return { name: s.name, category: text(s.category) };
+                return { name: s.name, category: text(s.category), bias_rating: text(s.bias_rating),
+                    funding_type: text(s.funding_type) };
             });
             if (phase === 'streaming') {
                 // the stream started before the list came: show the sources that have not answered yet

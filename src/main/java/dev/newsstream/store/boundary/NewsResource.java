@@ -10,6 +10,7 @@ import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.ArticleQuery;
 import dev.newsstream.store.entity.SourceReport;
 import dev.newsstream.store.entity.SourceState;
+import dev.newsstream.story.control.Stories;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -55,16 +56,25 @@ public class NewsResource {
     @Inject
     Politeness politeness;
 
+    @Inject
+    Stories stories;
+
     @GET
-    public NewsPage news(@QueryParam("category") String category, @QueryParam("source") String source,
-                         @QueryParam("q") String q, @QueryParam("since") String since,
-                         @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+    public Object news(@QueryParam("category") String category, @QueryParam("source") String source,
+                       @QueryParam("q") String q, @QueryParam("since") String since,
+                       @QueryParam("limit") String limit, @QueryParam("offset") String offset,
+                       @QueryParam("group") String group) {
         ArticleQuery query = new ArticleQuery(QueryParams.text("category", category, 200),
                 QueryParams.text("source", source, 200), QueryParams.text("q", q, 200), QueryParams.instant("since", since));
         int pageSize = QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         int skip = QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE);
+        String grouping = QueryParams.text("group", group, 20);
+        if (grouping != null) {
+            if (!grouping.equals("story")) throw Problem.badRequest("Parameter 'group' must be 'story' (or absent)");
+            return stories.group(store.query(query), skip, pageSize); // one entry per story, with every source's article
+        }
         ArticleStore.Page page = store.page(query, skip, pageSize);
-        return new NewsPage(page.articles(), page.total(), pageSize, skip);
+        return new NewsPage(stories.decorate(page.articles()), page.total(), pageSize, skip);
     }
 
     @GET
@@ -73,8 +83,8 @@ public class NewsResource {
                               @QueryParam("offset") String offset) {
         Source source = catalog.byName(name).orElseThrow(() -> Problem.notFound("Unknown source '" + name + "'"));
         List<Article> all = store.articlesOf(source.name());
-        return new Selection(page(all, QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
-                QueryParams.intIn("limit", limit, MAX_LIMIT, 1, MAX_LIMIT)), all.size(), List.of(source.name()));
+        return new Selection(stories.decorate(page(all, QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
+                QueryParams.intIn("limit", limit, MAX_LIMIT, 1, MAX_LIMIT))), all.size(), List.of(source.name()));
     }
 
     @GET
@@ -85,7 +95,7 @@ public class NewsResource {
                 QueryParams.intIn("offset", offset, 0, 0, Integer.MAX_VALUE),
                 QueryParams.intIn("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT));
         List<String> sources = catalog.inCategory(name).stream().map(Source::name).toList();
-        return new Selection(page.articles(), page.total(), sources);
+        return new Selection(stories.decorate(page.articles()), page.total(), sources);
     }
 
     @GET

@@ -2,6 +2,7 @@ package dev.newsstream.store.control;
 
 import dev.newsstream.store.entity.FetchRecord;
 import dev.newsstream.store.entity.LoggedArticle;
+import dev.newsstream.story.control.Stories;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,11 +26,16 @@ public class FetchRecordApplier {
     @Inject
     Arrivals arrivals;
 
+    @Inject
+    Stories stories;
+
     public void apply(FetchRecord record) {
         // the state first: the merge bumps the version, and a snapshot of that version must show both
         states.apply(record.source(), record.state(), record.validators());
         List<LoggedArticle> added = List.of();
         if (record.fetched()) {
+            // grouped before the shelf takes them: the frames that show them already name their story
+            stories.arrived(record.arrivals().stream().map(LoggedArticle::article).toList());
             List<LoggedArticle> all = new ArrayList<>(record.arrivals().size() + record.known().size());
             all.addAll(record.known());
             all.addAll(record.arrivals());

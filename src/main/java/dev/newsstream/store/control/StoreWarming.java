@@ -6,6 +6,7 @@ import dev.newsstream.feed.entity.Source;
 import dev.newsstream.store.entity.LoggedArticle;
 import dev.newsstream.store.entity.StoredSourceState;
 import dev.newsstream.store.entity.StoredValidator;
+import dev.newsstream.story.control.Stories;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -41,6 +42,9 @@ public class StoreWarming {
     @Inject
     Arrivals arrivals;
 
+    @Inject
+    Stories stories;
+
     /** Warms memory; {@code lastId} is the highest id any earlier life may have handed out. */
     void warm(long lastId) {
         Instant cutoff = Instant.now().minus(settings.retention());
@@ -53,9 +57,15 @@ public class StoreWarming {
         for (StoredValidator row : repository.validators()) {
             states.warmValidator(URI.create(row.url()), new ConditionalHeaders(row.etag(), row.lastModified()));
         }
+        List<LoggedArticle> warmed = new ArrayList<>();
         for (Source source : configured.values()) {
-            shelves.load(source.name(), repository.newestOf(source.name(), cutoff, settings.maxPerSource()));
+            List<LoggedArticle> newest = repository.newestOf(source.name(), cutoff, settings.maxPerSource());
+            shelves.load(source.name(), newest);
+            warmed.addAll(newest);
         }
+        // stories grouped again in arrival order, as they were first grouped: the same articles get the same ids
+        warmed.sort(java.util.Comparator.comparingLong(LoggedArticle::sequence));
+        stories.rebuild(warmed.stream().map(LoggedArticle::article).toList());
         int logSize = settings.logSize();
         List<LoggedArticle> newestFirst = repository.newestArrivals(logSize + 1);
         long last = Math.max(lastId, newestFirst.isEmpty() ? 0 : newestFirst.get(0).sequence());

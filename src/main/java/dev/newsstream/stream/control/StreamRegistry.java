@@ -151,7 +151,7 @@ public class StreamRegistry {
             hinted = true;
         }
         if (!cache.articles().isEmpty()) {
-            session.sendInitial(new StreamEvent.Initial(session.id(), cache.articles(), cache.stats(),
+            session.sendInitial(new StreamEvent.Initial(session.id(), frames.withStories(cache.articles()), cache.stats(),
                     cache.ageSeconds()), !hinted);
             hinted = true;
         }

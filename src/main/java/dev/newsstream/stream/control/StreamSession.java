@@ -193,7 +193,7 @@ public final class StreamSession {
             totalArticles += result.articles().size();
             List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
             if (live) first.forEach(a -> carried.add(key(a)));
-            StreamEvent.SourceComplete event = new StreamEvent.SourceComplete(id, result.source().name(), first,
+            StreamEvent.SourceComplete event = new StreamEvent.SourceComplete(id, result.source().name(), frames.withStories(first),
                     result.stat(), Progress.of(completed, sources.size()), result.deferred());
             channel.send(event.status(), position(), event);
             if (completed == sources.size()) finish();

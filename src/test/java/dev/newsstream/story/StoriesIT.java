@@ -112,7 +112,7 @@ class StoriesIT {
             assertEquals("Center", otherOfA.getString("bias_rating"));
             assertEquals("Commercial", otherOfA.getString("funding_type"));
             assertEquals("Wire A", b.getJsonArray("also_reported_by").getJsonObject(0).getString("source"));
-            assertTrue(cached.get(RATES_A.link()).getJsonArray("also_reported_by").isEmpty(), "a story of one source");
+            assertTrue(cached.get(FOOTBALL_B.link()).getJsonArray("also_reported_by").isEmpty(), "a story of one source");
         }
     }
 

@@ -68,7 +68,8 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The page in a real browser: Debian's headless Chromium, driven through its own chromedriver, against
  * the built WAR on Payara Micro and a fixture feed server. One browser and one page for the whole class,
- * in order: the first stream, markup in a title, switching categories, a live article, screenshots.
+ * in order: the first stream, markup in a title, switching categories, a live article, screenshots, and
+ * a story two sources reported shown as one card that expands to both articles.
  */
 @ExtendWith(ArquillianExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,7 +99,9 @@ class BrowserIT {
         feeds.putFeed("/feeds/courier.xml", FixtureFeedServer.rss("Global Courier", List.of(
                 item("courier", 1, "Trade ministers agree on a framework for grain exports", 2, 2),
                 item("courier", 2, "Storm season ends with fewer landfalls than forecast", 6, 0),
-                item("courier", 3, "Second-round turnout climbs across the north", 26, 4))));
+                item("courier", 3, "Second-round turnout climbs across the north", 26, 4),
+                // the same event as the Herald's first item, in other words: one story, one card
+                item("courier", 4, "Central banks hold rates and signal a pause as inflation cools", 2, 0))));
         feeds.putFeed("/feeds/ledger.xml", FixtureFeedServer.rss("Tech Ledger", List.of(
                 // Escaped twice on purpose: the service turns feed HTML into plain text, so a title escaped
                 // once would lose its tag on the server. Escaped twice, the browser receives the markup as
@@ -359,6 +362,41 @@ class BrowserIT {
                 driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
             }
         }
+        assertNoScriptErrors();
+    }
+
+    // ---------------------------------------------------------------- (f) one story, two sources
+
+    @Test
+    @Order(6)
+    void aStoryTwoSourcesReportedIsOneCardThatExpandsToBothArticles() {
+        ensurePageOpen();
+        String herald = feeds.url("/articles/herald/1").toString();
+        String courier = feeds.url("/articles/courier/4").toString();
+        assertTrue(driver.findElements(By.cssSelector("article.card[data-link='" + courier + "']")).isEmpty(),
+                "the Courier's article has no card of its own");
+        WebElement card = card(herald);
+        assertEquals("2", card.getAttribute("data-sources"));
+        assertTrue(card.getAttribute("data-story-id").startsWith("st-"), card.getAttribute("data-story-id"));
+        WebElement also = card.findElement(By.cssSelector(".card__also"));
+        assertEquals("Also reported by Global Courier (Center \u00b7 Commercial)", also.getText());
+
+        WebElement list = card.findElement(By.cssSelector(".card__reports"));
+        WebElement expand = card.findElement(By.cssSelector(".card__expand"));
+        assertFalse(list.isDisplayed(), "folded until asked");
+        assertEquals("false", expand.getAttribute("aria-expanded"));
+        assertEquals("Show all 2 sources", expand.getText());
+        expand.click();
+        awaitTrue("the story expands", ofSeconds(5), list::isDisplayed);
+        assertEquals("true", expand.getAttribute("aria-expanded"));
+        List<WebElement> reports = list.findElements(By.cssSelector(".card__report"));
+        assertEquals(List.of("World Herald", "Global Courier"), reports.stream().map(r -> r.getAttribute("data-source")).toList());
+        assertEquals(List.of(herald, courier), reports.stream()
+                .map(r -> r.findElement(By.cssSelector("a")).getAttribute("href")).toList());
+        assertEquals("Central banks hold rates and signal a pause as inflation cools",
+                reports.get(1).findElement(By.cssSelector("a")).getText());
+        expand.click();
+        awaitTrue("and folds again", ofSeconds(5), () -> !list.isDisplayed());
         assertNoScriptErrors();
     }
 

@@ -46,6 +46,10 @@ public final class Http {
         return Json.createReader(new StringReader(response.body())).readObject();
     }
 
+    public static JsonObject jsonBody(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+
     public static JsonStructure jsonAny(HttpResponse<String> response) {
         return Json.createReader(new StringReader(response.body())).read();
     }

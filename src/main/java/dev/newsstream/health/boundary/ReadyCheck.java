@@ -21,6 +21,10 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready to take traffic: sources loaded, something to show (the first refresh done or articles in the
  * cache), the feed executor's queue below its saturation threshold, room under the stream cap, and a
  * database that takes writes (while it does not, streams serve from memory and writes wait: DOWN says so).
+ *
+ * <p>The answer is public (load balancers and probes read it), so its {@code reason} is one of the short
+ * phrases below (the database's comes from {@link StorageStatus#problem()}) and its data are counts: no URL, host, driver message or stack. The details stay on the
+ * guarded debug surface: {@code /debug/store} for the database, {@code /debug/executor} for the fetches.
  */
 @Readiness
 @ApplicationScoped
@@ -47,6 +51,11 @@ public class ReadyCheck implements HealthCheck {
     @Inject
     OpsSettings settings;
 
+    static final String SOURCES_NOT_LOADED = "sources not loaded";
+    static final String WARMING_UP = "first refresh not done yet";
+    static final String EXECUTOR_SATURATED = "feed executor saturated";
+    static final String STREAM_CAP = "stream cap reached";
+
     @Override
     public HealthCheckResponse call() {
         ExecutorView.Figures figures = executor.figures();
@@ -55,10 +64,10 @@ public class ReadyCheck implements HealthCheck {
         boolean queueOk = figures.queued() < settings.maxQueuedFetches();
         boolean roomForStreams = streams.activeCount() < streams.maxActive();
         List<String> reasons = new ArrayList<>();
-        if (!catalog.loaded()) reasons.add("sources not loaded");
-        if (!warmedUp) reasons.add("first refresh not done yet");
-        if (!queueOk) reasons.add("feed executor saturated: " + figures.queued() + " fetches queued");
-        if (!roomForStreams) reasons.add("stream cap reached");
+        if (!catalog.loaded()) reasons.add(SOURCES_NOT_LOADED);
+        if (!warmedUp) reasons.add(WARMING_UP);
+        if (!queueOk) reasons.add(EXECUTOR_SATURATED);
+        if (!roomForStreams) reasons.add(STREAM_CAP);
         StorageStatus storage = store.storage();
         // a short reason only: the URL and the driver's words stay in /debug/store
         if (storage.problem() != null) reasons.add(storage.problem());

@@ -106,6 +106,27 @@ public class FetchCoordinator {
         }
     }
 
+    /**
+     * Why fetching the source now would be too soon, if it would: fetched successfully within
+     * {@code newsstream.fetch.min-interval}, or backing off after failures. {@code /debug/source} honours
+     * it unless forced, so the debug surface cannot be used to hammer a feed server.
+     */
+    public Optional<String> tooSoon(Source source, Instant now) {
+        SourceState state = store.state(source);
+        if (state.lastSuccessAt() != null) {
+            Duration since = Duration.between(state.lastSuccessAt(), now);
+            if (since.compareTo(settings.minInterval()) < 0) {
+                return Optional.of("fetched successfully " + since.toSeconds() + " s ago, within newsstream.fetch.min-interval ("
+                        + settings.minInterval().toSeconds() + " s)");
+            }
+        }
+        if (!state.dueAt(now)) {
+            return Optional.of((state.consecutiveFailures() > 0 ? "backing off after " + state.consecutiveFailures() + " failure(s)"
+                    : "asked by the feed server (Retry-After) to wait") + " until " + state.nextAttemptAt());
+        }
+        return Optional.empty();
+    }
+
     /** Like {@link #fetch} but also hands back the per-URL details, for {@code /debug/source}. */
     public CompletableFuture<SourceFetch> fetchWithDetails(Source source, String waiter) {
         while (true) {

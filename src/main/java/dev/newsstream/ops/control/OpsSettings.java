@@ -38,6 +38,10 @@ public class OpsSettings {
     @ConfigProperty(name = "newsstream.debug.token")
     Optional<String> debugToken;
 
+    @Inject
+    @ConfigProperty(name = "newsstream.debug.threads-interval", defaultValue = "1s")
+    Duration threadsInterval;
+
     public Duration hungAfter() {
         return hungAfter;
     }
@@ -56,6 +60,10 @@ public class OpsSettings {
 
     public Duration slowRequest() {
         return slowRequest;
+    }
+
+    public Duration threadsInterval() {
+        return threadsInterval;
     }
 
     public boolean debugEnabled() {

@@ -2,7 +2,6 @@ package dev.newsstream;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 
@@ -11,10 +10,4 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
 @OpenAPIDefinition(info = @Info(title = "newsstream", version = "1.0",
         description = "News from RSS/Atom sources, streamed over Server-Sent Events. Errors are {\"detail\": \"...\"}."))
 public class JaxRsActivator extends Application {
-
-    /** No WADL: OPTIONS would describe every resource, the debug ones included; /openapi documents the API. */
-    @Override
-    public Map<String, Object> getProperties() {
-        return Map.of("jersey.config.server.wadl.disableWadl", true);
-    }
 }

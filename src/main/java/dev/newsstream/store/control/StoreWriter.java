@@ -88,7 +88,14 @@ final class StoreWriter {
                     else write((WriteQueue.Job) next);
                 } catch (Throwable t) { // nothing may end the writer: a write that throws anything is retried later
                     LOG.log(Level.SEVERE, "The store writer met an unexpected failure; it goes on", t);
-                    if (next instanceof WriteQueue.Job job) queue.putBack(job);
+                    if (next instanceof WriteQueue.Job job && ++job.attempts < MAX_ATTEMPTS) {
+                        queue.putBack(job);
+                        queue.pause(); // until the next check: no hot loop on a failure that repeats
+                    } else if (next instanceof WriteQueue.Job job) {
+                        dropped.incrementAndGet();
+                        LOG.severe("Dropped the write of source '" + job.write.source() + "' after " + job.attempts
+                                + " unexpected failures");
+                    }
                 } finally {
                     queue.done();
                 }

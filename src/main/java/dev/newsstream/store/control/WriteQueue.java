@@ -90,6 +90,15 @@ final class WriteQueue {
         }
     }
 
+    boolean paused() {
+        lock.lock();
+        try {
+            return paused && !busy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns true if it was paused. */
     boolean resume() {
         lock.lock();

@@ -77,7 +77,7 @@ class PostgresSlowWritesIT extends PersistenceScenario {
             public Map<String, String> environment() {
                 Map<String, String> env = new LinkedHashMap<>();
                 env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
-                env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=5&socketTimeout=30");
+                env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=30&socketTimeout=60" /* generous: a loaded machine forks backends slowly */);
                 env.put("NEWSSTREAM_DB_USER", PostgresCluster.USER);
                 env.put("NEWSSTREAM_DB_PASSWORD", PostgresCluster.PASSWORD);
                 return env;

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileFeedsIT {
 
+    static final String TOKEN = "hostile-it";
     static final int DEEP = 100_000;
     static final int HUGE = 5 * 1024 * 1024;
     static FixtureFeedServer feeds;
@@ -99,6 +100,7 @@ class HostileFeedsIT {
                 "newsstream.ingest.backoff-base", "1s",
                 "newsstream.ingest.backoff-max", "2s",
                 "newsstream.fetch.min-interval", "0s",
+                "newsstream.debug.token", TOKEN,
                 // 127.0.0.1 stands for the public internet here, 127.0.0.2 for an internal network
                 "newsstream.fetch.internal-networks", "127.0.0.2/32",
                 "newsstream.fetch.max-bytes", String.valueOf(32 * 1024 * 1024)));
@@ -154,6 +156,10 @@ class HostileFeedsIT {
             return "true".equals(String.valueOf(ready.get("database_up")).replace("\"", ""))
                     && "0".equals(String.valueOf(ready.get("pending_writes")).replace("\"", ""));
         }, ofSeconds(20)), () -> readyData().toString());
+        JsonObject store = Http.json(Http.send(java.net.http.HttpRequest.newBuilder(uri("/debug/store"))
+                .header("Authorization", "Bearer " + TOKEN).timeout(ofSeconds(10)).GET().build()));
+        assertEquals(0, store.getJsonNumber("refused_rows").longValue(), "the columns take every maximum: " + store);
+        assertEquals(0, store.getJsonNumber("failed_writes").longValue(), store.toString());
         // and the background refresh and POST /cache/refresh still work after all that
         Http.refreshAndWait(this::uri);
         assertTrue(Http.getJson(uri("/news/source/Huge")).toString().length() < 100_000);

@@ -44,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class NewsStreamIT {
 
     static final int MAX_ACTIVE = 25;
+    /** Fewer than the feed executor's 64 threads: this is about the stream side adding no serial cost. */
+    static final int SLOW_SOURCES = 60;
+    static final Duration SLOW_DELAY = ofSeconds(1);
     static FixtureFeedServer feeds;
 
     @ArquillianResource
@@ -72,6 +75,10 @@ class NewsStreamIT {
         for (int i = 1; i <= 5; i++) sources.add("Hang " + i, feeds.url("/hang/storm-" + i), "hang");
         sources.add("Shared hang", feeds.url("/hang/shared"), "shared-hang");
         sources.add("Never fetched", feeds.url("/rss/idle.xml"), "idle");
+        for (int i = 1; i <= SLOW_SOURCES; i++) sources.add("Slow " + i, feeds.url("/rss/slow-" + i + ".xml"), "slow");
+        feeds.setDelay("/rss/slow-", SLOW_DELAY);
+        sources.add("Slow alone", feeds.url("/rss/lone-1.xml"), "slow-alone");
+        feeds.setDelay("/rss/lone-", SLOW_DELAY);
         return Deployments.builtWar(Map.of(
                 "newsstream.sources", Deployments.sourcesFile("stream-it", sources.json()),
                 "newsstream.fetch.max-bytes", "1048576",
@@ -293,13 +300,13 @@ class NewsStreamIT {
     @Test
     void sourcesAndCategoriesListTheConfiguredFile() {
         JsonArray sources = Http.jsonAny(Http.get(uri("/news/sources"))).asJsonArray();
-        assertEquals(23, sources.size());
+        assertEquals(23 + SLOW_SOURCES + 1, sources.size());
         JsonObject merged = sources.stream().map(v -> v.asJsonObject())
                 .filter(o -> o.getString("name").equals("Merged")).findFirst().orElseThrow();
         assertEquals(feeds.url("/rss/delta.xml").toString(), merged.getString("url"));
         assertEquals("valid", merged.getString("category"));
         JsonObject categories = Http.getJson(uri("/news/categories"));
-        assertEquals("[\"bad\",\"hang\",\"idle\",\"shared-hang\",\"valid\"]",
+        assertEquals("[\"bad\",\"hang\",\"idle\",\"shared-hang\",\"slow\",\"slow-alone\",\"valid\"]",
                 categories.getJsonArray("categories").toString());
         JsonObject idle = Http.getJson(uri("/news/sources/stats")).getJsonArray("sources").stream()
                 .map(v -> v.asJsonObject()).filter(o -> o.getString("name").equals("Never fetched")).findFirst().orElseThrow();
@@ -323,6 +330,41 @@ class NewsStreamIT {
             second.abort();
             assertTrue(feeds.awaitNoOpenConnections("/hang/shared", ofSeconds(10)),
                     "nobody waits any more: the fetch is cancelled and its connection closed");
+        }
+    }
+
+    @Test
+    void streamsOverManySlowSourcesCompleteInAboutOneSourcesTime() throws Exception {
+        // the yardstick, measured now on this (possibly loaded) machine: one stream over ONE such source
+        long alone = System.nanoTime();
+        try (SseConnection one = SseConnection.open(uri("/news/stream?category=slow-alone&use_cache=false"))) {
+            one.eventsUntil("complete", ofSeconds(60));
+        }
+        long aloneMs = (System.nanoTime() - alone) / 1_000_000;
+        awaitActiveStreams(0, ofSeconds(15));
+
+        List<SseConnection> streams = new ArrayList<>();
+        try {
+            long started = System.nanoTime();
+            for (int i = 0; i < 10; i++) streams.add(SseConnection.open(uri("/news/stream?category=slow&use_cache=false")));
+            List<Long> completedAfterMs = new ArrayList<>();
+            for (SseConnection stream : streams) {
+                List<Frame> frames = stream.eventsUntil("complete", ofSeconds(90));
+                completedAfterMs.add((System.nanoTime() - started) / 1_000_000);
+                assertEquals(SLOW_SOURCES, frames.stream().filter(f -> f.event().equals("source_complete")).count(),
+                        () -> frames.stream().map(Frame::event).toList().toString());
+            }
+            long slowest = completedAfterMs.stream().mapToLong(Long::longValue).max().orElseThrow();
+            System.out.printf("10 streams over %d sources answering after %d ms: complete after %s ms; one stream over"
+                    + " one such source: %d ms%n", SLOW_SOURCES, SLOW_DELAY.toMillis(), completedAfterMs, aloneMs);
+            // The sources are fetched side by side and each result reaches the streams on the writer threads, not
+            // on the feed thread that fetched it: a stream that took its sources one after another would need 60 s.
+            // The bound is loose for a loaded machine (2 cores shared with other test suites).
+            assertTrue(slowest < SLOW_SOURCES * SLOW_DELAY.toMillis() / 2, "10 streams over " + SLOW_SOURCES
+                    + " sources completed after " + completedAfterMs + " ms; one stream over one such source took "
+                    + aloneMs + " ms");
+        } finally {
+            streams.forEach(SseConnection::close);
         }
     }
 

@@ -21,15 +21,12 @@ public class StartedCheck implements HealthCheck {
     @Resource(lookup = "concurrent/newsstream/feeds")
     ManagedExecutorService feeds;
 
-    @Resource(lookup = "concurrent/newsstream/writers")
-    ManagedExecutorService writers;
-
     @Resource(lookup = "concurrent/newsstream/scheduler")
     ManagedScheduledExecutorService scheduler;
 
     @Override
     public HealthCheckResponse call() {
-        boolean executors = feeds != null && writers != null && scheduler != null;
+        boolean executors = feeds != null && scheduler != null;
         return HealthCheckResponse.named("started")
                 .status(catalog.loaded() && executors)
                 .withData("sources_loaded", catalog.loaded())

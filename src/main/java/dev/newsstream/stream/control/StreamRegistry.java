@@ -11,7 +11,6 @@ import dev.newsstream.stream.entity.StreamEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -62,8 +61,8 @@ public class StreamRegistry {
     @Inject
     ArticleFrames frames;
 
-    @Resource(lookup = "concurrent/newsstream/writers")
-    ManagedExecutorService writers;
+    @Inject
+    StreamWriters writers;
 
     @Resource(lookup = "concurrent/newsstream/scheduler")
     ManagedScheduledExecutorService scheduler;
@@ -165,7 +164,7 @@ public class StreamRegistry {
                 session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
                         cache.ageSeconds());
             } else {
-                session.fetchAll(coordinator::fetch);
+                session.fetchAll(coordinator::fetch, writers);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Stream " + session.id() + " failed unexpectedly", e);

@@ -15,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
@@ -152,8 +153,12 @@ public final class StreamSession {
         }
     }
 
-    /** Asks for every source (through the shared fetches); returns at once. */
-    public void fetchAll(BiFunction<Source, String, CompletableFuture<SourceResult>> fetches) {
+    /**
+     * Asks for every source (through the shared fetches); returns at once. Each result is reported on
+     * {@code writers}: the feed thread that finished a shared fetch only hands it over, so it is free for
+     * the next fetch however many streams waited for this one.
+     */
+    public void fetchAll(BiFunction<Source, String, CompletableFuture<SourceResult>> fetches, Executor writers) {
         if (sources.isEmpty()) {
             finish();
             return;
@@ -168,14 +173,23 @@ public final class StreamSession {
                 continue;
             }
             pending.put(source.name(), result);
-            result.whenComplete((r, error) -> {
+            result.whenComplete((r, error) -> handOff(writers, () -> {
                 pending.remove(source.name());
                 if (error == null) sourceDone(r);
                 else if (!channel.isClosed()) sourceFailed(source, describe(error));
-            });
+            }));
         }
         // a close racing with this loop may have missed futures put after it looked: cancel those too
         if (channel.isClosed()) cancelPending();
+    }
+
+    /** Runs a result's report on a writer thread; with the writer queue full the stream cannot stay in order, so it ends. */
+    private void handOff(Executor writers, Runnable report) {
+        try {
+            writers.execute(report);
+        } catch (RejectedExecutionException e) {
+            channel.close("server overloaded: no writer available");
+        }
     }
 
     private static String describe(Throwable error) {

@@ -60,6 +60,22 @@ public class StreamSettings {
     @ConfigProperty(name = "newsstream.stream.max-lifetime", defaultValue = "30m")
     Duration maxLifetime;
 
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.writer-threads", defaultValue = "16")
+    int writerThreads;
+
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.writer-queue", defaultValue = "100000")
+    int writerQueue;
+
+    public int writerThreads() {
+        return writerThreads;
+    }
+
+    public int writerQueue() {
+        return writerQueue;
+    }
+
     public Duration liveHeartbeat() {
         return liveHeartbeat;
     }

@@ -1,0 +1,22 @@
+/**
+ * The event stream ({@code GET /news/stream}). Its promise: <b>no client and no feed can stall another
+ * stream or the server</b>. Each client's {@code StreamSession} reports its sources as they finish and,
+ * when its connection ends for any reason, cancels every fetch it still waits for with
+ * {@code cancel(true)}. Writes never block a producer: each connection has one writer
+ * ({@code SseChannel}) draining a bounded outbox, and a client that cannot keep up is dropped. Fetch
+ * results reach the streams on the writer threads, never on the feed thread that fetched them.
+ *
+ * <p>Entry points:
+ * <ul>
+ * <li>{@code boundary.NewsStreamResource}: {@code GET /news/stream}, returns at once;</li>
+ * <li>{@code boundary.StreamsResource}: {@code GET /debug/streams}, counters only;</li>
+ * <li>{@code control.StreamRegistry}: admission under the caps, the heartbeat ticker, the live fan-out;
+ *     {@code openChannel} keeps other SSE responses (a refresh's progress) warm;</li>
+ * <li>{@code control.StreamSession}: one client's stream;</li>
+ * <li>{@code control.SseChannel}: the only writer of one connection;</li>
+ * <li>{@code control.StreamWriters}: the threads that write and that take fetch results off the feed
+ *     threads: container-managed threads from the {@code ManagedThreadFactory}, without a managed
+ *     executor's per-task context set-up.</li>
+ * </ul>
+ */
+package dev.newsstream.stream;

@@ -74,6 +74,11 @@ public final class ServerProcess implements AutoCloseable {
      * port clash it tries again on another port.
      */
     public static ServerProcess boot(String name, IntFunction<ProcessBuilder> launch) {
+        return boot(name, launch, BOOT_TIMEOUT);
+    }
+
+    /** Like {@link #boot(String, IntFunction)} with a deadline of its own (several servers booting at once). */
+    public static ServerProcess boot(String name, IntFunction<ProcessBuilder> launch, Duration timeout) {
         Path dir = Build.workDir(name);
         for (int attempt = 1; ; attempt++) {
             int port = freePort();
@@ -91,7 +96,7 @@ public final class ServerProcess implements AutoCloseable {
             RUNNING.add(server);
             String failure;
             try {
-                failure = server.awaitReady(BOOT_TIMEOUT);
+                failure = server.awaitReady(timeout);
             } catch (InterruptedException e) {
                 server.close();
                 Thread.currentThread().interrupt();
@@ -239,6 +244,10 @@ public final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         RUNNING.remove(this);
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     /** SIGTERM to the whole tree (Payara's shutdown hook cleans up), then SIGKILL to whatever is left. */

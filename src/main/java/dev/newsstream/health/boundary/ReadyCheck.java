@@ -60,7 +60,7 @@ public class ReadyCheck implements HealthCheck {
     public HealthCheckResponse call() {
         ExecutorView.Figures figures = executor.figures();
         int articles = store.count();
-        boolean warmedUp = !ingest.enabled() || ingestion.completedRuns() > 0 || articles > 0;
+        boolean warmedUp = !ingest.enabled() || ingestion.refreshedOnce() || articles > 0;
         boolean queueOk = figures.queued() < settings.maxQueuedFetches();
         boolean roomForStreams = streams.activeCount() < streams.maxActive();
         List<String> reasons = new ArrayList<>();

@@ -70,8 +70,22 @@ public class FetchCoordinator {
     @Inject
     SourceCatalog catalog;
 
+    @Inject
+    RemoteFlights remote;
+
     @PostConstruct
     void describe() {
+        remote.bind(new RemoteFlights.Handler() {
+            @Override
+            public void answer(Flight flight) {
+                flight.finishRemotely(resultFromStore(flight.source(), store.state(flight.source()).stat()));
+            }
+
+            @Override
+            public void fetchHere(Flight flight) {
+                if (flight.launchHere(executorFor(flight.source()), () -> run(flight))) started.incrementAndGet();
+            }
+        });
         metrics.gauge("newsstream_fetches_in_flight", "Source fetches running or queued now", flights::size);
         metrics.gauge("newsstream_cache_articles", "Articles in the cache", store::count);
     }
@@ -99,7 +113,9 @@ public class FetchCoordinator {
             Flight flight = flights.computeIfAbsent(source.name(), n -> newFlight(source));
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
-                if (flight.launch(executorFor(source), () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
+                // clustered, the flight fetches here only if this instance wins the source's claim
+                if (flight.launch(executorFor(source), () -> run(flight), () -> remote.claim(flight))) started.incrementAndGet();
+                else sharedJoins.incrementAndGet();
                 return ticket;
             }
             flights.remove(source.name(), flight); // it ended between lookup and join: start a fresh one
@@ -160,7 +176,10 @@ public class FetchCoordinator {
     /** A flight that takes itself out of the map when it ends, however it ends. */
     private Flight newFlight(Source source) {
         Flight[] self = new Flight[1];
-        self[0] = new Flight(source, () -> flights.remove(source.name(), self[0]));
+        self[0] = new Flight(source, () -> {
+            flights.remove(source.name(), self[0]);
+            remote.ended(self[0]); // clustered: a fetch that ran here releases its claim and tells the others
+        });
         return self[0];
     }
 

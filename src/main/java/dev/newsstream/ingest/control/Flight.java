@@ -46,6 +46,7 @@ public final class Flight {
     private volatile Thread runner;
     private volatile SourceFetch details;
     private boolean launched;
+    private boolean remote;
     private boolean over;
 
     /** {@code onOver} runs once when the flight ends, however it ends (finished, failed, rejected, abandoned). */
@@ -68,8 +69,48 @@ public final class Flight {
 
     /** Submits the fetch if nobody has yet; true if this call did. */
     synchronized boolean launch(ExecutorService executor, Runnable work) {
+        return launch(executor, work, () -> true);
+    }
+
+    /**
+     * Starts the flight if nobody has yet (true if this call did): here, if {@code fetchHere} says so
+     * (clustered: this instance won the source's claim), else it waits for another instance's fetch.
+     */
+    synchronized boolean launch(ExecutorService executor, Runnable work, java.util.function.BooleanSupplier fetchHere) {
         if (launched || over) return false;
         launched = true;
+        if (!fetchHere.getAsBoolean()) {
+            remote = true;
+            return true;
+        }
+        submit(executor, work);
+        return true;
+    }
+
+    /** A flight that waited for another instance fetches here after all (that instance died); false if over. */
+    synchronized boolean launchHere(ExecutorService executor, Runnable work) {
+        if (over || !remote) return false;
+        remote = false;
+        submit(executor, work);
+        return true;
+    }
+
+    /** Ends a flight that waited for another instance with that instance's result (now in this one's store). */
+    void finishRemotely(SourceResult result) {
+        synchronized (this) {
+            if (!remote || over) return;
+            over = true;
+        }
+        onOver.run();
+        outcome.complete(result);
+    }
+
+    /** Runs {@code action} once the flight is over, however it ended. */
+    void onEnd(Runnable action) {
+        outcome.whenComplete((r, e) -> action.run());
+    }
+
+    private void submit(ExecutorService executor, Runnable work) {
         try {
             task = executor.submit(() -> {
                 busySince = Instant.now();
@@ -85,7 +126,6 @@ public final class Flight {
             onOver.run();
             outcome.completeExceptionally(new RejectedExecutionException("server busy: the fetch queue is full", e));
         }
-        return true;
     }
 
     /** A new URL exchange of a multi-URL source begins: its age counts from now, not from the first URL. */
@@ -95,18 +135,21 @@ public final class Flight {
 
     private void leave(String waiter) {
         Future<?> toCancel = null;
+        boolean abandoned = false;
         synchronized (this) {
             waiters.remove(waiter);
             if (waiters.isEmpty() && !over) {
                 over = true;
-                toCancel = task;
+                abandoned = true;
+                toCancel = task; // null while it waits for another instance's fetch
             }
         }
-        if (toCancel != null) {
+        if (abandoned) {
             // A queued task never runs, so nothing else would forget the flight: readiness would count it as
             // queued until the source was fetched again.
             onOver.run();
-            toCancel.cancel(true); // interrupts HttpClient's wait: the exchange is aborted and its socket closed
+            // interrupts HttpClient's wait: the exchange is aborted and its socket closed
+            if (toCancel != null) toCancel.cancel(true);
             outcome.completeExceptionally(new CancellationException("nobody waits for " + source.name() + " any more"));
         }
     }
@@ -143,6 +186,15 @@ public final class Flight {
 
     public Source source() {
         return source;
+    }
+
+    /** True while the flight waits for another instance's fetch instead of running here. */
+    public synchronized boolean remote() {
+        return remote && !over;
+    }
+
+    Instant createdAt() {
+        return createdAt;
     }
 
     public synchronized List<String> waiters() {

@@ -1,5 +1,6 @@
 package dev.newsstream.ingest.control;
 
+import dev.newsstream.cluster.control.ClusterNode;
 import dev.newsstream.feed.control.SourceCatalog;
 import dev.newsstream.feed.entity.Deferral;
 import dev.newsstream.feed.entity.FeedStatus;
@@ -68,6 +69,9 @@ public class Ingestion {
     @Resource(lookup = "concurrent/newsstream/scheduler")
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    ClusterNode cluster;
+
     private final AtomicReference<Run> current = new AtomicReference<>();
     private final AtomicLong completedRuns = new AtomicLong();
     private volatile RefreshSummary lastRun;
@@ -102,6 +106,10 @@ public class Ingestion {
     }
 
     private void tick() {
+        if (!cluster.leads()) {
+            LOG.fine("Refresh tick skipped: another instance holds the cluster's refresh lease");
+            return;
+        }
         if (start("interval", RefreshListener.NONE).isEmpty()) {
             LOG.fine("Refresh tick skipped: the previous refresh is still running");
         }
@@ -121,6 +129,11 @@ public class Ingestion {
 
     public long completedRuns() {
         return completedRuns.get();
+    }
+
+    /** A refresh has ended here, or (clustered) on the instance holding the refresh lease. */
+    public boolean refreshedOnce() {
+        return completedRuns.get() > 0 || cluster.lastRefresh().isPresent();
     }
 
 
@@ -251,6 +264,7 @@ public class Ingestion {
                     startedAt, end, Duration.between(startedAt, end).toMillis() / 1000.0);
             lastRun = summary;
             completedRuns.incrementAndGet();
+            cluster.refreshed(end);
             current.compareAndSet(this, null);
             LOG.info(() -> "Refresh " + id + " (" + trigger + ") done: " + summary);
             listener.completed(summary);

@@ -32,6 +32,11 @@ public class NewsMetrics {
         registry.gauge(meta(name, description), value);
     }
 
+    /** Adds {@code by} to a counter other features name themselves (e.g. the cluster's). */
+    public void count(String name, String description, long by) {
+        if (by > 0) registry.counter(meta(name, description)).inc(by);
+    }
+
     public void streamOpened() {
         registry.counter("newsstream_streams_opened").inc();
     }

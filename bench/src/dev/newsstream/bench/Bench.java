@@ -39,9 +39,9 @@ public final class Bench {
         for (String a : args.length == 0 ? new String[] {"all"} : args) {
             switch (a) {
                 case "all" -> scenarios.addAll(List.of("storm", "shared", "fanout"));
-                case "storm", "shared", "fanout", "stalled" -> scenarios.add(a);
+                case "storm", "shared", "fanout", "stalled", "cluster" -> scenarios.add(a);
                 default -> {
-                    System.err.println("usage: bench/run.sh [storm|shared|fanout|stalled|all]...");
+                    System.err.println("usage: bench/run.sh [storm|shared|fanout|stalled|cluster|all]...");
                     System.exit(64);
                 }
             }
@@ -59,6 +59,7 @@ public final class Bench {
                     case "shared" -> SharedScenario.run();
                     case "fanout" -> FanoutScenario.run();
                     case "stalled" -> StalledScenario.run();
+                    case "cluster" -> ClusterScenario.run();
                     default -> throw new IllegalStateException(scenario);
                 }
             } catch (Exception | AssertionError e) {

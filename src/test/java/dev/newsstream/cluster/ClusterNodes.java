@@ -67,9 +67,10 @@ final class ClusterNodes {
         env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         if (postgres != null) {
             env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
-            env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=5&socketTimeout=30");
+            env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=30&socketTimeout=60" /* a loaded machine */);
             env.put("NEWSSTREAM_DB_USER", PostgresCluster.USER);
             env.put("NEWSSTREAM_DB_PASSWORD", PostgresCluster.PASSWORD);
+            env.put("NEWSSTREAM_DB_MAX_WAIT_MS", "30000");
         }
         env.put("NEWSSTREAM_CLUSTER", "tcpip:" + members());
         env.put("NEWSSTREAM_CLUSTER_NAME", clusterName);

@@ -117,6 +117,11 @@ public final class ServerProcess implements AutoCloseable {
      * Micro to say so (or the process to end) and returns the log. Fails if the service comes up instead.
      */
     public static String bootExpectingFailure(String name, IntFunction<ProcessBuilder> launch) {
+        return bootExpectingFailure(name, launch, BOOT_TIMEOUT);
+    }
+
+    /** Like {@link #bootExpectingFailure(String, IntFunction)} with a deadline of its own. */
+    public static String bootExpectingFailure(String name, IntFunction<ProcessBuilder> launch, Duration timeout) {
         Path dir = Build.workDir(name);
         int port = freePort();
         Path log = dir.resolve("server-failure.log");
@@ -130,10 +135,10 @@ public final class ServerProcess implements AutoCloseable {
         }
         RUNNING.add(server);
         try {
-            String failure = server.awaitReady(BOOT_TIMEOUT);
+            String failure = server.awaitReady(timeout);
             if (failure == null) throw new AssertionError(name + ": the server started although it should have failed");
             if (failure.startsWith("not ready")) {
-                throw new AssertionError(name + ": neither started nor failed within " + BOOT_TIMEOUT + ":\n"
+                throw new AssertionError(name + ": neither started nor failed within " + timeout + ":\n"
                         + server.logTail(60));
             }
             return server.logText();

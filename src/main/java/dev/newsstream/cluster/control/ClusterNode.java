@@ -132,7 +132,8 @@ public class ClusterNode {
                 () -> leading ? 1 : 0);
         renew();
         long every = Math.max(200, settings.lease().toMillis() / 3);
-        renewal = scheduler.scheduleWithFixedDelay(() -> inbox.add(this::renew), every, every, TimeUnit.MILLISECONDS);
+        // on the scheduler itself, not behind grid events on the event thread: a late renewal loses the lease
+        renewal = scheduler.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         LOG.info(() -> "Cluster: joined as " + grid.localMember() + " (" + settings.mode() + "), " + grid.members().size()
                 + " member(s); refresh lease " + (leading ? "held here" : "held by " + lease));
     }
@@ -170,7 +171,7 @@ public class ClusterNode {
     }
 
     /** Takes or renews the refresh lease; notes when it changes hands here. */
-    private void renew() {
+    private synchronized void renew() {
         if (grid == null || !running) return;
         try {
             LeaseHolder holder = grid.holdLease(REFRESH_LEASE, settings.lease());
@@ -255,8 +256,8 @@ public class ClusterNode {
             return new ClusterReport(false, settings.mode(), null, List.of(), null, null, true,
                     settings.lease().toSeconds(), 0, List.of(), 0, 0, lastRefresh);
         }
-        List<ClusterMember> members = grid.members();
-        LeaseHolder holder = grid.leaseHolder(REFRESH_LEASE);
+        List<ClusterMember> members = grid.members(); // Hazelcast's local view: no remote call
+        LeaseHolder holder = lease; // as of the last renewal (every third of the lease): never waits on the grid
         List<ClusterReport.InFlight> inFlight = new ArrayList<>();
         for (Map.Entry<String, LeaseHolder> e : grid.flights().entrySet()) {
             inFlight.add(new ClusterReport.InFlight(e.getKey(), e.getValue().member(),

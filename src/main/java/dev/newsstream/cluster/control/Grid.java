@@ -52,8 +52,18 @@ public interface Grid {
 
     void removeInterest(String source);
 
-    /** Hands out {@code count} numbers, all above {@code floor} and above every number handed out before. */
-    long[] nextNumbers(String counter, int count, long floor);
+    /**
+     * Takes the cluster's numbering lock (held by this thread until {@link #releaseNumbers}) and hands out
+     * {@code count} consecutive numbers above {@code floor} and above every number handed out before;
+     * returns the first.
+     */
+    long takeNumbers(int count, long floor);
+
+    /** Releases the numbering lock this thread took in {@link #takeNumbers}. */
+    void releaseNumbers();
+
+    /** The highest number handed out in the cluster so far (0 if none). */
+    long numbersGiven();
 
     /** To every member, this one included, in the order this member published. */
     void publish(String body);

@@ -167,36 +167,36 @@ final class HazelcastGrid implements Grid {
         interest.delete(source + "\n" + local);
     }
 
+    private static final String ARRIVALS = "arrivals";
+
     @Override
-    public long[] nextNumbers(String counter, int count, long floor) {
-        counters.lock(counter, 30, TimeUnit.SECONDS);
+    public long takeNumbers(int count, long floor) {
+        // the lock dies with its holder; its lease bounds a holder that hangs between numbering and publishing
+        counters.lock(ARRIVALS, 30, TimeUnit.SECONDS);
         try {
-            Long last = counters.get(counter);
-            long from = Math.max(last == null ? 0 : last, floor);
-            counters.set(counter, from + count);
-            long[] numbers = new long[count];
-            for (int i = 0; i < count; i++) numbers[i] = from + 1 + i;
-            return numbers;
-        } finally {
-            counters.unlock(counter);
+            Long last = counters.get(ARRIVALS);
+            long first = Math.max(last == null ? 0 : last, floor) + 1;
+            counters.set(ARRIVALS, first + count - 1);
+            return first;
+        } catch (RuntimeException e) {
+            counters.unlock(ARRIVALS);
+            throw e;
         }
     }
 
-    /** Like {@link #nextNumbers} then {@link #publish}, under the counter's lock: messages leave in number order. */
-    String numberAndPublish(String counter, int count, long floor, java.util.function.Function<long[], String> message) {
-        counters.lock(counter, 30, TimeUnit.SECONDS);
+    @Override
+    public void releaseNumbers() {
         try {
-            Long last = counters.get(counter);
-            long from = Math.max(last == null ? 0 : last, floor);
-            long[] numbers = new long[count];
-            for (int i = 0; i < count; i++) numbers[i] = from + 1 + i;
-            String body = message.apply(numbers);
-            counters.set(counter, from + count);
-            messages.publish(body);
-            return body;
-        } finally {
-            counters.unlock(counter);
+            counters.unlock(ARRIVALS);
+        } catch (IllegalMonitorStateException e) {
+            LOG.warning("Cluster: the numbering lock was no longer held (its lease ran out?)");
         }
+    }
+
+    @Override
+    public long numbersGiven() {
+        Long last = counters.get(ARRIVALS);
+        return last == null ? 0 : last;
     }
 
     @Override

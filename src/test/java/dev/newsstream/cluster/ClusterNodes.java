@@ -63,8 +63,7 @@ final class ClusterNodes {
         env.put("NEWSSTREAM_PORT", String.valueOf(httpPort));
         env.put("NEWSSTREAM_SOURCES", sources.toString());
         env.put("NEWSSTREAM_DATA_DIR", Build.workDir(name).resolve("data").toString());
-        // C1 only and the serial collector: a boot on a loaded 2-core machine takes minutes otherwise
-        env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
         if (postgres != null) {
             env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
             env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=30&socketTimeout=60" /* a loaded machine */);

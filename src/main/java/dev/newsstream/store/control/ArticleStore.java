@@ -79,6 +79,9 @@ public class ArticleStore {
     StoreRetention retention;
 
     @Inject
+    dev.newsstream.cluster.control.ClusterNode cluster;
+
+    @Inject
     LocalArrivalNumbering localNumbering;
 
     @Inject
@@ -126,7 +129,8 @@ public class ArticleStore {
         long every = Math.max(1000, settings.retentionInterval().toMillis());
         ticks.add(scheduler.scheduleWithFixedDelay(() -> {
             retention.inMemory();
-            writer.requestRetention();
+            // the database's copy is shared: once per cluster, by the instance holding the refresh lease
+            if (cluster.leads()) writer.requestRetention();
         }, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS));
         registerMetrics();
         startupMillis = (System.nanoTime() - started) / 1_000_000;

@@ -1,0 +1,55 @@
+package dev.newsstream.cluster.control;
+
+import dev.newsstream.store.control.ArrivalNumbering;
+import dev.newsstream.store.control.LocalArrivalNumbering;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
+
+/**
+ * Arrival ids for a cluster: one counter in the grid, taken under the grid's numbering lock, which stays
+ * held (by this fetch thread) until {@link ClusteredFetchRecordDelivery} has published the numbered record:
+ * so records reach the arrivals topic, and every instance, in id order. The ids are also above everything
+ * this instance's database reservation knows ({@link LocalArrivalNumbering}, which keeps reserving blocks
+ * in the database), so they never go backwards against what the database holds. Alone it is the local
+ * numbering, untouched.
+ */
+@Alternative
+@Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 10)
+@ApplicationScoped
+public class ClusteredArrivalNumbering implements ArrivalNumbering {
+
+    @Inject
+    LocalArrivalNumbering local;
+
+    @Inject
+    ClusterNode cluster;
+
+    private final ThreadLocal<Boolean> holding = new ThreadLocal<>();
+
+    @Override
+    public long next(int count) {
+        long localFirst = local.next(count);
+        Grid grid = cluster.grid().orElse(null);
+        if (grid == null) return localFirst;
+        long first = grid.takeNumbers(count, localFirst - 1);
+        holding.set(Boolean.TRUE);
+        return first;
+    }
+
+    @Override
+    public long startedAfter() {
+        long after = local.startedAfter();
+        Grid grid = cluster.grid().orElse(null);
+        return grid == null ? after : Math.max(after, grid.numbersGiven());
+    }
+
+    /** Whether this thread holds the numbering lock (taken by {@link #next}); clears the mark. */
+    boolean releaseIfHeld(Grid grid) {
+        if (holding.get() == null) return false;
+        holding.remove();
+        grid.releaseNumbers();
+        return true;
+    }
+}

@@ -724,6 +724,101 @@
         });
     }
 
+    // ------------------------------------------------------------------ OPML import
+
+    var IMPORT_LABELS = { added: 'added', duplicate: 'already there', unreachable: 'unreachable',
+        not_a_feed: 'not a feed', invalid: 'invalid URL', failed: 'failed' };
+    var importEvents = null;
+
+    function startImport(event) {
+        event.preventDefault();
+        var file = el.importFile.files && el.importFile.files[0];
+        if (!file) return;
+        var headers = { Accept: 'application/json', 'Content-Type': 'text/x-opml' };
+        var token = el.importToken.value.trim();
+        if (token) headers.Authorization = 'Bearer ' + token;
+        el.importStart.disabled = true;
+        el.importList.textContent = '';
+        el.importProgress.hidden = false;
+        el.importBar.value = 0;
+        el.importStatus.textContent = 'Uploading ' + file.name + '…';
+        el.importProgress.setAttribute('data-state', 'uploading');
+        fetch('sources/import', { method: 'POST', headers: headers, body: file }).then(function (response) {
+            return response.json().catch(function () { return {}; }).then(function (body) {
+                if (response.status !== 202) throw new Error(text(body.detail) || ('the server answered ' + response.status));
+                followImport(body);
+            });
+        }).catch(function (error) {
+            el.importStatus.textContent = 'Import refused: ' + text(error.message);
+            el.importProgress.setAttribute('data-state', 'error');
+            el.importStart.disabled = false;
+        });
+    }
+
+    function followImport(report) {
+        showImport(report);
+        if (importEvents) importEvents.close();
+        importEvents = new EventSource('sources/import/' + encodeURIComponent(report.id) + '/events');
+        importEvents.addEventListener('import_status', function (e) {
+            var data = parse(e);
+            if (data && data.report) showImport(data.report);
+        });
+        importEvents.addEventListener('feed', function (e) {
+            var data = parse(e);
+            if (!data || !data.feed) return;
+            showFeed(data.feed);
+            showImportCounts(data.checked, data.total, null);
+        });
+        importEvents.addEventListener('import_complete', function (e) {
+            var data = parse(e) || {};
+            showImportCounts(data.total, data.total, data.counts);
+            el.importProgress.setAttribute('data-state', 'complete');
+            importEvents.close();
+            importEvents = null;
+            el.importStart.disabled = false;
+            loadSources();
+            loadCategories();
+        });
+    }
+
+    function showImport(report) {
+        el.importProgress.setAttribute('data-state', report.status === 'complete' ? 'complete' : 'running');
+        (Array.isArray(report.feeds) ? report.feeds : []).forEach(function (feed) {
+            if (feed && feed.result !== 'checking') showFeed(feed);
+        });
+        showImportCounts(report.checked, report.total, report.status === 'complete' ? report.counts : null);
+        if (report.status === 'complete') el.importStart.disabled = false;
+    }
+
+    function showFeed(feed) {
+        var id = 'import-feed-' + feed.index;
+        var row = document.getElementById(id);
+        if (!row) {
+            row = make('li', 'source');
+            row.id = id;
+            row.appendChild(make('span', 'source__name', text(feed.name) || (feed.urls || [])[0] || ''));
+            row.appendChild(make('span', 'source__detail'));
+            el.importList.appendChild(row);
+        }
+        row.setAttribute('data-result', text(feed.result));
+        var label = (IMPORT_LABELS[feed.result] || text(feed.result)) + (feed.detail ? ': ' + text(feed.detail) : '');
+        row.querySelector('.source__detail').textContent = label;
+        row.title = label;
+    }
+
+    function showImportCounts(checked, total, counts) {
+        var pct = total ? Math.round(100 * checked / total) : 100;
+        el.importBar.value = pct;
+        el.importBar.textContent = pct + ' %';
+        var message = checked + ' of ' + plural(total || 0, 'feed', 'feeds') + ' checked';
+        if (counts) {
+            var parts = [];
+            Object.keys(IMPORT_LABELS).forEach(function (k) { if (counts[k]) parts.push(counts[k] + ' ' + IMPORT_LABELS[k]); });
+            message = 'Import complete: ' + (parts.length ? parts.join(', ') : 'nothing to import');
+        }
+        el.importStatus.textContent = message;
+    }
+
     function categoryFromAddress() {
         try {
             return new URLSearchParams(location.search).get('category') || '';
@@ -775,8 +870,17 @@
             articles: document.getElementById('articles'),
             articleCount: document.getElementById('article-count'),
             emptyState: document.getElementById('empty-state'),
-            announcer: document.getElementById('announcer')
+            announcer: document.getElementById('announcer'),
+            importForm: document.getElementById('import-form'),
+            importFile: document.getElementById('import-file'),
+            importToken: document.getElementById('import-token'),
+            importStart: document.getElementById('import-start'),
+            importProgress: document.getElementById('import-progress'),
+            importBar: document.getElementById('import-bar'),
+            importStatus: document.getElementById('import-status'),
+            importList: document.getElementById('import-list')
         };
+        el.importForm.addEventListener('submit', startImport);
         category = categoryFromAddress();
         if (category) {
             var option = make('option', null, category);

@@ -1,6 +1,7 @@
 package dev.newsstream.feed.control;
 
 import dev.newsstream.feed.entity.Source;
+import dev.newsstream.store.control.NewsDatabase;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -10,16 +11,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The configured sources, loaded once when the application starts. A broken file throws here,
- * which fails the deployment: the service never runs on half a list.
+ * The sources: the sources file seeds them at every start, then the run-time changes stored in the
+ * database ({@link SourceChanges}) are applied, so sources added or removed by an operator survive a
+ * restart. A broken file throws here, which fails the deployment: the service never runs on half a list.
+ * The list is replaced as a whole on each change (copy on write): readers never lock and a stream keeps
+ * the list it started with.
  */
 @ApplicationScoped
 public class SourceCatalog {
@@ -31,7 +39,13 @@ public class SourceCatalog {
     @ConfigProperty(name = "newsstream.sources")
     Optional<String> sourcesFile;
 
-    private List<Source> sources = List.of();
+    @Inject
+    SourceChanges changes;
+
+    @Inject
+    NewsDatabase database;
+
+    private volatile List<Source> sources = List.of();
     private volatile boolean loaded;
 
     void loadAtStart(@Observes @Initialized(ApplicationScoped.class) Object start) {
@@ -41,9 +55,66 @@ public class SourceCatalog {
     @PostConstruct
     void load() {
         String file = sourcesFile.filter(s -> !s.isBlank()).orElse(null);
-        sources = file == null ? loadBundled() : loadFile(Path.of(file));
+        List<Source> seeds = file == null ? loadBundled() : loadFile(Path.of(file));
+        database.migrate(); // the changes live in the database: its schema first (idempotent)
+        Map<String, Source> byName = new LinkedHashMap<>();
+        seeds.forEach(s -> byName.put(s.name(), s));
+        int added = 0, removed = 0;
+        for (SourceChanges.Change change : changes.all()) {
+            if (change.removed()) {
+                if (byName.remove(change.name()) != null) removed++;
+            } else {
+                byName.put(change.name(), change.source());
+                added++;
+            }
+        }
+        sources = List.copyOf(byName.values());
         loaded = true;
-        LOG.info(() -> "Loaded " + sources.size() + " sources from " + (file == null ? "the bundled " + BUNDLED : file));
+        int a = added, r = removed;
+        LOG.info(() -> "Loaded " + sources.size() + " sources: " + seeds.size() + " from "
+                + (file == null ? "the bundled " + BUNDLED : file) + ", " + a + " added and " + r + " removed at run time");
+    }
+
+    /**
+     * Adds sources, stored first (so they survive a restart), then visible. Throws
+     * {@link IllegalArgumentException} if a name or a URL is taken (nothing is added then), and
+     * {@link SourceChanges.SourceStorageException} if the database did not take it.
+     */
+    public synchronized void add(List<Source> added) {
+        for (Source source : added) {
+            Optional<String> clash = clash(source, added);
+            if (clash.isPresent()) throw new IllegalArgumentException(clash.get());
+        }
+        added.forEach(changes::added);
+        List<Source> next = new ArrayList<>(sources);
+        next.addAll(added);
+        sources = List.copyOf(next);
+        LOG.info(() -> "Sources added: " + added.stream().map(Source::name).toList());
+    }
+
+    /** Why {@code source} cannot be added next to the current ones (and the others added with it), if it cannot. */
+    public Optional<String> clash(Source source, List<Source> alongside) {
+        for (Source other : sources) {
+            if (other.name().equals(source.name())) return Optional.of("a source named '" + source.name() + "' exists");
+            for (URI url : source.urls()) {
+                if (other.urls().contains(url)) return Optional.of("'" + other.name() + "' already reads " + url);
+            }
+        }
+        long sameName = alongside.stream().filter(s -> s.name().equals(source.name())).count();
+        return sameName > 1 ? Optional.of("the name '" + source.name() + "' is given twice") : Optional.empty();
+    }
+
+    /**
+     * Removes a source, stored first; with {@code dropArticles} its stored articles and state go too.
+     * Returns the removed source, empty if there was none of that name.
+     */
+    public synchronized Optional<Source> remove(String name, boolean dropArticles) {
+        Optional<Source> found = byName(name);
+        if (found.isEmpty()) return found;
+        changes.removed(name, dropArticles);
+        sources = sources.stream().filter(s -> !s.name().equals(name)).toList();
+        LOG.info(() -> "Source removed: " + name + (dropArticles ? " (articles dropped)" : " (articles kept)"));
+        return found;
     }
 
     private static List<Source> loadBundled() {

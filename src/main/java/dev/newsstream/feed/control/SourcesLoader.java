@@ -45,6 +45,14 @@ public final class SourcesLoader {
         return List.copyOf(sources.values());
     }
 
+    /**
+     * The sources one entry of the file's shape gives ({@code spec} is what the file has under the name):
+     * for sources added at run time. Throws {@link SourcesFileException} naming the problem.
+     */
+    public static List<Source> fromSpec(String origin, String name, JsonValue spec) {
+        return toSources(origin, name == null ? "" : name.trim(), spec);
+    }
+
     private static JsonObject readRoot(String fileName, InputStream in) {
         try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8); JsonReader json = Json.createReader(reader)) {
             JsonValue value = json.readValue();

@@ -119,7 +119,8 @@ class BrowserIT {
                 // a manual refresh right after the first stream must really fetch again
                 "newsstream.fetch.min-interval", "1s",
                 // a closed tab shows only when a write fails: heartbeat often, so a switched-away stream goes at once
-                "newsstream.stream.live-heartbeat", "1s"));
+                "newsstream.stream.live-heartbeat", "1s",
+                "newsstream.admin.token", IMPORT_TOKEN));
     }
 
     static String heraldFeed(List<Item> extra) {
@@ -397,6 +398,36 @@ class BrowserIT {
                 reports.get(1).findElement(By.cssSelector("a")).getText());
         expand.click();
         awaitTrue("and folds again", ofSeconds(5), () -> !list.isDisplayed());
+    static final String IMPORT_TOKEN = "browser-operator";
+
+    @Test
+    @Order(7)
+    void anImportShowsItsProgressFeedByFeed() throws IOException {
+        feeds.putFeed("/feeds/import-slow.xml", FixtureFeedServer.rss("Slow Gazette", List.of(
+                item("gazette", 1, "Harbour reopens after the winter repairs", 3, 0))));
+        feeds.setDelay("/feeds/import-slow.xml", ofSeconds(6)); // long enough to see the import half done
+        Path opml = Files.createTempFile("import-", ".opml");
+        Files.writeString(opml, "<?xml version=\"1.0\"?><opml version=\"2.0\"><body><outline text=\"imported\">"
+                + "<outline type=\"rss\" text=\"Slow Gazette\" xmlUrl=\"" + feeds.url("/feeds/import-slow.xml") + "\"/>"
+                + "<outline type=\"rss\" text=\"Missing\" xmlUrl=\"" + feeds.url("/status/404") + "\"/>"
+                + "<outline type=\"rss\" text=\"A web page\" xmlUrl=\"" + feeds.url("/html") + "\"/>"
+                + "</outline></body></opml>");
+        ensurePageOpen();
+        driver.findElement(By.cssSelector("#import-details summary")).click();
+        driver.findElement(By.id("import-file")).sendKeys(opml.toAbsolutePath().toString());
+        driver.findElement(By.id("import-token")).sendKeys(IMPORT_TOKEN);
+        driver.findElement(By.id("import-start")).click();
+        awaitTrue("the import is under way, some feeds checked", ofSeconds(20), () ->
+                "running".equals(driver.findElement(By.id("import-progress")).getAttribute("data-state"))
+                        && text(By.id("import-status")).matches("[12] of 3 feeds checked"));
+        awaitTrue("the import completes", ofSeconds(60), () -> text(By.id("import-status")).startsWith("Import complete"));
+        assertEquals("Import complete: 1 added, 1 unreachable, 1 not a feed", text(By.id("import-status")));
+        assertEquals(100, Integer.parseInt(driver.findElement(By.id("import-bar")).getAttribute("value")));
+        Map<String, String> results = new HashMap<>();
+        driver.findElements(By.cssSelector("#import-list li")).forEach(li ->
+                results.put(li.findElement(By.className("source__name")).getText(), li.getAttribute("data-result")));
+        assertEquals(Map.of("Slow Gazette", "added", "Missing", "unreachable", "A web page", "not_a_feed"), results);
+        assertTrue(Http.get(uri("/sources")).body().contains("Slow Gazette"));
         assertNoScriptErrors();
     }
 

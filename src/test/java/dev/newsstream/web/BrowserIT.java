@@ -398,6 +398,9 @@ class BrowserIT {
                 reports.get(1).findElement(By.cssSelector("a")).getText());
         expand.click();
         awaitTrue("and folds again", ofSeconds(5), () -> !list.isDisplayed());
+        assertNoScriptErrors();
+    }
+
     static final String IMPORT_TOKEN = "browser-operator";
 
     @Test

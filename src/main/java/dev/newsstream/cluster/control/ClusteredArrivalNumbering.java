@@ -42,7 +42,13 @@ public class ClusteredArrivalNumbering implements ArrivalNumbering {
     public long startedAfter() {
         long after = local.startedAfter();
         Grid grid = cluster.grid().orElse(null);
-        return grid == null ? after : Math.max(after, grid.numbersGiven());
+        if (grid == null) return after;
+        // This instance's arrival log starts above `after` (its own database reservation), so no member may
+        // number below it from now on: raise the grid's counter to it (taking no number), or the records the
+        // others publish would arrive "before" this log's start and never reach its live streams.
+        grid.takeNumbers(0, after);
+        grid.releaseNumbers();
+        return Math.max(after, grid.numbersGiven());
     }
 
     /** Whether this thread holds the numbering lock (taken by {@link #next}); clears the mark. */

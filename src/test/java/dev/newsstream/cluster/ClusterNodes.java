@@ -64,6 +64,9 @@ final class ClusterNodes {
         env.put("NEWSSTREAM_SOURCES", sources.toString());
         env.put("NEWSSTREAM_DATA_DIR", Build.workDir(name).resolve("data").toString());
         env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
+        // every fixture feed is on one host: no politeness spread or per-host queue in a scenario about the cluster
+        env.put("NEWSSTREAM_INGEST_HOST_SPREAD", "0s");
+        env.put("NEWSSTREAM_FETCH_MAX_PER_HOST", "1000");
         if (postgres != null) {
             env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
             env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=30&socketTimeout=60" /* a loaded machine */);

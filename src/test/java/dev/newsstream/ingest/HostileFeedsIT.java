@@ -93,7 +93,13 @@ class HostileFeedsIT {
                 .add("Moved", feeds.url("/moved.xml"), "hostile")
                 .add("Absurd", feeds.url("/absurd.xml"), "hostile")
                 .add("Far", feeds.url("/far.xml"), "hostile");
-        return Deployments.builtWar(Map.of(
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
+                // every fixture feed shares one host: this class is about each feed's own answers, so neither a
+                // host-wide pause after several Retry-After answers nor a feed's refresh hint may hold a fetch back
+                "newsstream.fetch.max-per-host", "1000",
+                "newsstream.fetch.host-pause-after", "1000",
+                "newsstream.fetch.hint-max", "0s"));
+        return Deployments.builtWar(merged(config, Map.of(
                 "newsstream.sources", Deployments.sourcesFile("hostile-it", sources.json()),
                 "newsstream.ingest.initial-delay", "1h",
                 "newsstream.ingest.interval", "1h",
@@ -103,7 +109,13 @@ class HostileFeedsIT {
                 "newsstream.debug.token", TOKEN,
                 // 127.0.0.1 stands for the public internet here, 127.0.0.2 for an internal network
                 "newsstream.fetch.internal-networks", "127.0.0.2/32",
-                "newsstream.fetch.max-bytes", String.valueOf(32 * 1024 * 1024)));
+                "newsstream.fetch.max-bytes", String.valueOf(32 * 1024 * 1024))));
+    }
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new java.util.HashMap<>(a);
+        all.putAll(b);
+        return all;
     }
 
     @AfterAll

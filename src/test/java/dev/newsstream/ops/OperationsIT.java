@@ -70,6 +70,9 @@ class OperationsIT {
                 // below the 16 s that a fetch queued behind the first 64 lives (8 s queued, 8 s running)
                 "newsstream.health.hung-after", "11s",
                 "newsstream.debug.stack-after", "1s",
+                // the saturation and disconnect tests stream sources the first refresh saw fail: streams obey
+                // back-off, so it must be over by then for them to fetch
+                "newsstream.ingest.backoff-base", "1ms",
                 "newsstream.debug.token", TOKEN));
     }
 

@@ -128,6 +128,9 @@ abstract class PersistenceScenario {
         env.put("NEWSSTREAM_STORE_RETRY_INTERVAL", "1s");
         env.put("NEWSSTREAM_FETCH_MIN_INTERVAL", "0s");
         env.put("NEWSSTREAM_INGEST_INITIAL_DELAY", "1s");
+        // every fixture feed is on one host: no politeness spread or per-host queue in a scenario about storage
+        env.put("NEWSSTREAM_INGEST_HOST_SPREAD", "0s");
+        env.put("NEWSSTREAM_FETCH_MAX_PER_HOST", "1000");
         env.put("NEWSSTREAM_CACHE_FRESH_FOR", "1h"); // a stream with use_cache answers from memory: no fetch
         env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
         env.putAll(database().environment());

@@ -245,12 +245,19 @@ abstract class PersistenceScenario {
         Map<Long, String> after = ids(db);
         Map<Long, String> gone = new TreeMap<>(before);
         gone.keySet().removeAll(after.keySet());
-        Set<String> expectedGone = new TreeSet<>(List.of("Alpha|Injected ancient", "Alpha|Injected seven"));
-        // the Moving feed's three old items are its oldest: those its new ones push past the cap go too
+        Set<String> mustGo = new TreeSet<>(List.of("Alpha|Injected ancient", "Alpha|Injected seven"));
+        // the Moving feed's three old items are its oldest: those its new ones push past the cap may go too,
+        // depending on whether retention (every 2 s) ran between their write and the server's stop
+        Set<String> mayGo = new TreeSet<>();
         int movingPastCap = Math.max(0, moving + 3 - MAX_PER_SOURCE);
-        for (int i = 3; i > 3 - movingPastCap; i--) expectedGone.add("Moving|Moving old " + i);
-        assertEquals(expectedGone, new TreeSet<>(gone.values()),
-                "deleted: past the age limit, and past the cap of " + MAX_PER_SOURCE);
+        for (int i = 3; i > 3 - movingPastCap; i--) mayGo.add("Moving|Moving old " + i);
+        Set<String> goneNames = new TreeSet<>(gone.values());
+        assertTrue(goneNames.containsAll(mustGo), "deleted: past the age limit, and past the cap of "
+                + MAX_PER_SOURCE + ": " + goneNames);
+        Set<String> unexpected = new TreeSet<>(goneNames);
+        unexpected.removeAll(mustGo);
+        unexpected.removeAll(mayGo);
+        assertEquals(Set.of(), unexpected, "deleted only what is past the age limit or the cap");
         Map<Long, String> added = new TreeMap<>(after);
         added.keySet().removeAll(before.keySet());
         assertEquals(new TreeSet<>(IntStream.rangeClosed(1, moving).mapToObj(i -> "Moving|Moving new " + i).toList()),

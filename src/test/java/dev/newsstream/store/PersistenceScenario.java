@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.newsstream.ship.Build;
+import dev.newsstream.testing.PostgresCluster;
 import dev.newsstream.ship.ServerProcess;
 import dev.newsstream.testing.Wait;
 import dev.newsstream.testing.FixtureFeedServer;
@@ -31,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import org.junit.jupiter.api.Assumptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +71,38 @@ abstract class PersistenceScenario {
 
         /** A connection for looking at what was stored (for H2 only while no server runs). */
         Connection connect() throws SQLException;
+    }
+
+    /**
+     * The PostgreSQL scenarios' database: a throwaway cluster of the machine's PostgreSQL under target/, the class
+     * skipped when none is installed (unless -Dnewsstream.it.requirePostgres=true makes it fail instead).
+     */
+    static PostgresCluster startPostgres(String name) throws IOException {
+        if (!Boolean.getBoolean("newsstream.it.requirePostgres")) {
+            Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(),
+                    "PostgreSQL is not installed (apt-get install postgresql); skipping the PostgreSQL tests");
+        }
+        return PostgresCluster.start(Build.workDir(name).resolve("postgres.log"));
+    }
+
+    /** The service pointed at that cluster, with these JDBC URL options (connect and socket timeouts). */
+    static Database on(PostgresCluster postgres, String urlOptions) {
+        return new Database() {
+            @Override
+            public Map<String, String> environment() {
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
+                env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?" + urlOptions);
+                env.put("NEWSSTREAM_DB_USER", PostgresCluster.USER);
+                env.put("NEWSSTREAM_DB_PASSWORD", PostgresCluster.PASSWORD);
+                return env;
+            }
+
+            @Override
+            public Connection connect() throws SQLException {
+                return postgres.connect();
+            }
+        };
     }
 
     static FixtureFeedServer feeds;

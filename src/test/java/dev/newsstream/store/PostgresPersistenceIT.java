@@ -16,7 +16,6 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,12 +47,7 @@ class PostgresPersistenceIT extends PersistenceScenario {
 
     @BeforeAll
     static void startPostgres() throws IOException {
-        boolean required = Boolean.getBoolean("newsstream.it.requirePostgres");
-        if (!required) {
-            Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(),
-                    "PostgreSQL is not installed (apt-get install postgresql); skipping the PostgreSQL tests");
-        }
-        postgres = PostgresCluster.start(Build.workDir("pg-persistence").resolve("postgres.log"));
+        postgres = startPostgres("pg-persistence");
         startFeeds("pg-persistence");
     }
 
@@ -74,22 +67,7 @@ class PostgresPersistenceIT extends PersistenceScenario {
 
     @Override
     Database database() {
-        return new Database() {
-            @Override
-            public Map<String, String> environment() {
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
-                env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=5&socketTimeout=30");
-                env.put("NEWSSTREAM_DB_USER", PostgresCluster.USER);
-                env.put("NEWSSTREAM_DB_PASSWORD", PostgresCluster.PASSWORD);
-                return env;
-            }
-
-            @Override
-            public Connection connect() throws SQLException {
-                return postgres.connect();
-            }
-        };
+        return on(postgres, "connectTimeout=5&socketTimeout=30");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.newsstream.ship.Build;
 import dev.newsstream.ship.ServerProcess;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.FixtureFeedServer.Item;
@@ -16,16 +15,13 @@ import dev.newsstream.testing.SseConnection.Frame;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,11 +44,7 @@ class PostgresSlowWritesIT extends PersistenceScenario {
 
     @BeforeAll
     static void startPostgres() throws IOException {
-        if (!Boolean.getBoolean("newsstream.it.requirePostgres")) {
-            Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(),
-                    "PostgreSQL is not installed (apt-get install postgresql); skipping the PostgreSQL tests");
-        }
-        postgres = PostgresCluster.start(Build.workDir("pg-slow").resolve("postgres.log"));
+        postgres = startPostgres("pg-slow");
         startFeeds("pg-slow");
     }
 
@@ -72,22 +64,7 @@ class PostgresSlowWritesIT extends PersistenceScenario {
 
     @Override
     Database database() {
-        return new Database() {
-            @Override
-            public Map<String, String> environment() {
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
-                env.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=30&socketTimeout=60" /* generous: a loaded machine forks backends slowly */);
-                env.put("NEWSSTREAM_DB_USER", PostgresCluster.USER);
-                env.put("NEWSSTREAM_DB_PASSWORD", PostgresCluster.PASSWORD);
-                return env;
-            }
-
-            @Override
-            public Connection connect() throws SQLException {
-                return postgres.connect();
-            }
-        };
+        return on(postgres, "connectTimeout=30&socketTimeout=60");
     }
 
     /** Moving's feed with {@code extra} new items and one the database refuses. */

@@ -167,21 +167,29 @@ public final class Flight {
         outcome.completeExceptionally(new CancellationException(why));
     }
 
+    /**
+     * The fetch ended with {@code result}. A fetch interrupted because its last waiter left (or its source was
+     * removed) still reports here; the flight is over already then, and {@code onOver} must not run twice: it
+     * releases the source's claim, which a newer flight may hold by now.
+     */
     void finish(SourceResult result, SourceFetch fetch) {
         details = fetch;
-        synchronized (this) {
-            over = true;
-        }
+        if (!end()) return;
         onOver.run();
         outcome.complete(result);
     }
 
     void fail(Throwable error) {
-        synchronized (this) {
-            over = true;
-        }
+        if (!end()) return;
         onOver.run();
         outcome.completeExceptionally(error);
+    }
+
+    /** Marks the flight over; true if this call did. */
+    private synchronized boolean end() {
+        if (over) return false;
+        over = true;
+        return true;
     }
 
     public Source source() {

@@ -13,7 +13,6 @@ import dev.newsstream.feed.entity.SourceStat;
 import dev.newsstream.feed.entity.UrlReport;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.SourceState;
-import dev.newsstream.ops.control.NewsMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -59,7 +58,7 @@ public class FetchCoordinator {
     ManagedExecutorService feeds;
 
     @Inject
-    NewsMetrics metrics;
+    FetchMetrics metrics;
 
     @Inject
     Politeness politeness;

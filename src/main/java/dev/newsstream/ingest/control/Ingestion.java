@@ -7,7 +7,6 @@ import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceStat;
 import dev.newsstream.feed.entity.SourceResult;
-import dev.newsstream.ops.control.NewsMetrics;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.SourceState;
 import jakarta.annotation.PostConstruct;
@@ -82,7 +81,7 @@ public class Ingestion {
     }
 
     @Inject
-    NewsMetrics metrics;
+    FetchMetrics metrics;
 
     @PostConstruct
     void schedule() {

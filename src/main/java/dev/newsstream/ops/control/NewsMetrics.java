@@ -1,5 +1,6 @@
 package dev.newsstream.ops.control;
 
+import dev.newsstream.ingest.control.FetchMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +16,7 @@ import org.eclipse.microprofile.metrics.Tag;
  * Callers report facts; this class knows the names, so they are spelled once.
  */
 @ApplicationScoped
-public class NewsMetrics {
+public class NewsMetrics implements FetchMetrics {
 
     @Inject
     MetricRegistry registry;
@@ -28,6 +29,7 @@ public class NewsMetrics {
         registry.counter(meta("newsstream_futures_cancelled", "Pending fetch futures cancelled because their stream ended"));
     }
 
+    @Override
     public void gauge(String name, String description, Supplier<Number> value) {
         registry.gauge(meta(name, description), value);
     }
@@ -57,16 +59,19 @@ public class NewsMetrics {
         if (count > 0) registry.counter("newsstream_futures_cancelled").inc(count);
     }
 
+    @Override
     public void fetchStarted() {
         registry.counter(meta("newsstream_fetches_started", "Upstream feed fetches started")).inc();
     }
 
+    @Override
     public void fetchSucceeded(double seconds, boolean notModified) {
         registry.counter(meta("newsstream_fetches_succeeded", "Upstream feed fetches that succeeded")).inc();
         if (notModified) registry.counter(meta("newsstream_fetches_not_modified", "Fetches answered 304 Not Modified")).inc();
         duration(seconds);
     }
 
+    @Override
     public void fetchFailed(String reason, double seconds) {
         registry.counter(meta("newsstream_fetches_failed", "Upstream feed fetches that failed, by reason"),
                 new Tag("reason", reason.toLowerCase(Locale.ROOT))).inc();

@@ -8,11 +8,16 @@
  *
  * <p>Entry points:
  * <ul>
- * <li>{@code boundary.NewsStreamResource}: {@code GET /news/stream}, returns at once;</li>
+ * <li>{@code boundary.NewsStreamResource}: {@code GET /news/stream}, returns at once; its
+ *     {@code ConnectionWatch} closes a stream as soon as the container learns its connection is gone;</li>
  * <li>{@code boundary.StreamsResource}: {@code GET /debug/streams}, counters only;</li>
  * <li>{@code control.StreamRegistry}: admission under the caps, the heartbeat ticker, the live fan-out;
  *     {@code openChannel} keeps other SSE responses (a refresh's progress) warm;</li>
- * <li>{@code control.StreamSession}: one client's stream;</li>
+ * <li>{@code control.StreamSession}: one client's whole protocol, from resume or {@code initial} through
+ *     {@code starting}, the fetches and {@code complete} to the live arrivals;</li>
+ * <li>{@code control.InitialFrames}, {@code control.SourceFrames}, {@code control.ArticleFrames}: each
+ *     frame's JSON made once for every client that gets it (per cache version, per fetch result, per
+ *     arrival), never once per client;</li>
  * <li>{@code control.SseChannel}: the only writer of one connection;</li>
  * <li>{@code control.StreamWriters}: the threads that write and that take fetch results off the feed
  *     threads: container-managed threads from the {@code ManagedThreadFactory}, without a managed

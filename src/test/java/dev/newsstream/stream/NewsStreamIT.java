@@ -79,6 +79,8 @@ class NewsStreamIT {
         feeds.setDelay("/rss/slow-", SLOW_DELAY);
         sources.add("Slow alone", feeds.url("/rss/lone-1.xml"), "slow-alone");
         feeds.setDelay("/rss/lone-", SLOW_DELAY);
+        sources.add("Shelf one", feeds.url("/rss/shelf-1.xml"), "initial");
+        sources.add("Shelf two", feeds.url("/rss/shelf-2.xml"), "initial");
         return Deployments.builtWar(Map.of(
                 "newsstream.sources", Deployments.sourcesFile("stream-it", sources.json()),
                 "newsstream.fetch.max-bytes", "1048576",
@@ -300,13 +302,13 @@ class NewsStreamIT {
     @Test
     void sourcesAndCategoriesListTheConfiguredFile() {
         JsonArray sources = Http.jsonAny(Http.get(uri("/news/sources"))).asJsonArray();
-        assertEquals(23 + SLOW_SOURCES + 1, sources.size());
+        assertEquals(23 + SLOW_SOURCES + 3, sources.size());
         JsonObject merged = sources.stream().map(v -> v.asJsonObject())
                 .filter(o -> o.getString("name").equals("Merged")).findFirst().orElseThrow();
         assertEquals(feeds.url("/rss/delta.xml").toString(), merged.getString("url"));
         assertEquals("valid", merged.getString("category"));
         JsonObject categories = Http.getJson(uri("/news/categories"));
-        assertEquals("[\"bad\",\"hang\",\"idle\",\"shared-hang\",\"slow\",\"slow-alone\",\"valid\"]",
+        assertEquals("[\"bad\",\"hang\",\"idle\",\"initial\",\"shared-hang\",\"slow\",\"slow-alone\",\"valid\"]",
                 categories.getJsonArray("categories").toString());
         JsonObject idle = Http.getJson(uri("/news/sources/stats")).getJsonArray("sources").stream()
                 .map(v -> v.asJsonObject()).filter(o -> o.getString("name").equals("Never fetched")).findFirst().orElseThrow();
@@ -334,7 +336,7 @@ class NewsStreamIT {
     }
 
     @Test
-    void streamsOverManySlowSourcesCompleteInAboutOneSourcesTime() throws Exception {
+    void streamsOverManySlowSourcesCompleteInAboutOneSourcesTimeWithEachResultSerialisedOnce() throws Exception {
         // the yardstick, measured now on this (possibly loaded) machine: one stream over ONE such source
         long alone = System.nanoTime();
         try (SseConnection one = SseConnection.open(uri("/news/stream?category=slow-alone&use_cache=false"))) {
@@ -343,6 +345,7 @@ class NewsStreamIT {
         long aloneMs = (System.nanoTime() - alone) / 1_000_000;
         awaitActiveStreams(0, ofSeconds(15));
 
+        long serialisedBefore = Http.getJson(uri("/debug/streams")).getJsonNumber("source_frames_serialised").longValue();
         List<SseConnection> streams = new ArrayList<>();
         try {
             long started = System.nanoTime();
@@ -353,16 +356,57 @@ class NewsStreamIT {
                 completedAfterMs.add((System.nanoTime() - started) / 1_000_000);
                 assertEquals(SLOW_SOURCES, frames.stream().filter(f -> f.event().equals("source_complete")).count(),
                         () -> frames.stream().map(Frame::event).toList().toString());
+                assertEquals(SLOW_SOURCES, frames.get(frames.size() - 1).json().getInt("successful_sources"));
             }
+            long serialised = Http.getJson(uri("/debug/streams")).getJsonNumber("source_frames_serialised").longValue()
+                    - serialisedBefore;
+            assertTrue(serialised <= 2L * SLOW_SOURCES, "each shared result is serialised once for every stream that"
+                    + " waited for it, not once per stream: " + serialised + " for " + SLOW_SOURCES + " sources");
             long slowest = completedAfterMs.stream().mapToLong(Long::longValue).max().orElseThrow();
             System.out.printf("10 streams over %d sources answering after %d ms: complete after %s ms; one stream over"
                     + " one such source: %d ms%n", SLOW_SOURCES, SLOW_DELAY.toMillis(), completedAfterMs, aloneMs);
-            // The sources are fetched side by side and each result reaches the streams on the writer threads, not
-            // on the feed thread that fetched it: a stream that took its sources one after another would need 60 s.
+            // The sources are fetched side by side and each result reaches the streams off the feed threads, so the
+            // stream side adds no serial cost: a stream that took its sources one after another would need 60 s.
             // The bound is loose for a loaded machine (2 cores shared with other test suites).
             assertTrue(slowest < SLOW_SOURCES * SLOW_DELAY.toMillis() / 2, "10 streams over " + SLOW_SOURCES
                     + " sources completed after " + completedAfterMs + " ms; one stream over one such source took "
                     + aloneMs + " ms");
+        } finally {
+            streams.forEach(SseConnection::close);
+        }
+    }
+
+    @Test
+    void streamsOpenedOnOneCacheVersionGetTheSameInitialBytesSerialisedOnce() throws Exception {
+        try (SseConnection warm = SseConnection.open(uri("/news/stream?category=initial&use_cache=false"))) {
+            warm.eventsUntil("complete", ofSeconds(30));
+        }
+        awaitActiveStreams(0, ofSeconds(15));
+        long before = Http.getJson(uri("/debug/streams")).getJsonNumber("initial_frames_serialised").longValue();
+        List<SseConnection> streams = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Thread> openers = new ArrayList<>(); // at once, so a loaded machine's slow opens don't spread them
+            for (int i = 0; i < 10; i++) {
+                Thread opener = new Thread(() -> streams.add(SseConnection.open(uri("/news/stream?category=initial"))));
+                opener.start();
+                openers.add(opener);
+            }
+            for (Thread opener : openers) opener.join(60_000);
+            assertEquals(10, streams.size());
+            Map<String, Integer> byBytes = new HashMap<>();
+            for (SseConnection stream : streams) {
+                Frame initial = stream.nextEvent(ofSeconds(30));
+                assertEquals("initial", initial.event(), initial.data());
+                assertEquals(2 * 5, initial.json().getJsonArray("articles").size());
+                assertFalse(initial.json().containsKey("stream_id"), "initial names no stream: all share its bytes");
+                byBytes.merge(initial.data(), 1, Integer::sum);
+            }
+            long serialised = Http.getJson(uri("/debug/streams")).getJsonNumber("initial_frames_serialised").longValue()
+                    - before;
+            // one cache version: one serialisation (a view is remade every few seconds for cache_age_seconds, so a
+            // very slow machine may straddle one such boundary), never one per stream
+            assertTrue(serialised <= 2, serialised + " initial frames serialised for 10 streams");
+            assertTrue(byBytes.size() <= 2, "10 streams got " + byBytes.size() + " different initial frames");
         } finally {
             streams.forEach(SseConnection::close);
         }

@@ -1,7 +1,10 @@
 package dev.newsstream.stream.boundary;
 
+import dev.newsstream.stream.control.InitialFrames;
+import dev.newsstream.stream.control.SourceFrames;
 import dev.newsstream.stream.control.StreamRegistry;
 import dev.newsstream.stream.control.StreamSession;
+import dev.newsstream.stream.control.StreamWriters;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,16 +28,31 @@ public class StreamsResource {
         }
     }
 
-    public record StreamsView(int activeStreams, long totalStreamsCreated, Map<String, StreamView> streams) {
+    /**
+     * {@code initial_frames_serialised} and {@code source_frames_serialised} count how often those frames'
+     * shared JSON was made: once per cache version and once per fetch result, however many streams got it.
+     */
+    public record StreamsView(int activeStreams, long totalStreamsCreated, long initialFramesSerialised,
+                              long sourceFramesSerialised, int writerQueue, Map<String, StreamView> streams) {
     }
 
     @Inject
     StreamRegistry registry;
 
+    @Inject
+    InitialFrames initials;
+
+    @Inject
+    SourceFrames results;
+
+    @Inject
+    StreamWriters writers;
+
     @GET
     public StreamsView streams() {
         Map<String, StreamView> streams = new TreeMap<>();
         registry.sessions().forEach(s -> streams.put(s.id(), StreamView.of(s)));
-        return new StreamsView(streams.size(), registry.created(), streams);
+        return new StreamsView(streams.size(), registry.created(), initials.serialised(), results.serialised(),
+                writers.queued(), streams);
     }
 }

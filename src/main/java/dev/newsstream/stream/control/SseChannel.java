@@ -86,7 +86,12 @@ public final class SseChannel {
 
     /** Like {@link #send} with the JSON already made: the live fan-out serialises each article once for all clients. */
     public void sendJson(String name, long id, String json) {
-        enqueue(new Outgoing(frame(name, id, json, false), false, json.length() + FRAME_OVERHEAD));
+        sendJson(name, id, json, false);
+    }
+
+    /** Like {@link #sendJson(String, long, String)}, with the browser's reconnect hint if asked. */
+    public void sendJson(String name, long id, String json, boolean retryHint) {
+        enqueue(new Outgoing(frame(name, id, json, retryHint), false, json.length() + FRAME_OVERHEAD));
     }
 
     /** Like {@link #send} and also tells the browser how long to wait before reconnecting. */

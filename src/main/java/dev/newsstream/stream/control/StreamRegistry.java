@@ -2,10 +2,8 @@ package dev.newsstream.stream.control;
 
 import dev.newsstream.JsonFormat;
 import dev.newsstream.ingest.control.FetchCoordinator;
-import dev.newsstream.ingest.control.IngestSettings;
 import dev.newsstream.ops.control.NewsMetrics;
 import dev.newsstream.store.control.ArticleStore;
-import dev.newsstream.store.entity.CacheSnapshot;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.stream.entity.StreamEvent;
 import jakarta.annotation.PostConstruct;
@@ -21,7 +19,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 import dev.newsstream.stream.entity.StreamRequest;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.OptionalLong;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,8 +32,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The active streams: admits a new one only under the cap, keeps them warm with one heartbeat ticker
- * on the managed scheduler (not one timer per stream), and counts what happened to them.
+ * The active streams, and nothing of their protocol: admits a new one only under the caps (and hands it
+ * to its {@link StreamSession}, which runs everything from there), keeps them warm with one heartbeat
+ * ticker on the managed scheduler (not one timer per stream), fans new arrivals out to live streams,
+ * and counts what happened to them.
  */
 @ApplicationScoped
 public class StreamRegistry {
@@ -53,9 +52,6 @@ public class StreamRegistry {
     ArticleStore store;
 
     @Inject
-    IngestSettings ingest;
-
-    @Inject
     NewsMetrics metrics;
 
     @Inject
@@ -63,6 +59,12 @@ public class StreamRegistry {
 
     @Inject
     StreamWriters writers;
+
+    @Inject
+    InitialFrames initials;
+
+    @Inject
+    SourceFrames results;
 
     @Resource(lookup = "concurrent/newsstream/scheduler")
     ManagedScheduledExecutorService scheduler;
@@ -75,6 +77,7 @@ public class StreamRegistry {
     private final AtomicInteger admitted = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean fanOutScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong created = new AtomicLong();
+    private SessionServices services;
     private ScheduledFuture<?> ticker;
     private volatile long lastTickNanos = System.nanoTime();
 
@@ -84,6 +87,8 @@ public class StreamRegistry {
 
     @PostConstruct
     void startTicker() {
+        services = new SessionServices(settings, store, frames, initials, results, coordinator::fetch, writers,
+                admitted::get);
         store.onNewArticles(arrived -> fanOut());
         long every = Math.max(50, settings.heartbeat().toMillis());
         ticker = scheduler.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
@@ -97,7 +102,7 @@ public class StreamRegistry {
         otherChannels.values().forEach(c -> c.close("server shutting down"));
     }
 
-    /** Opens a stream over these sources, or answers with the cap's error frame. Never blocks. */
+    /** Admits a stream over these sources and lets its session run it, or answers with a cap's error frame. Never blocks. */
     public void open(String id, StreamRequest request, jakarta.servlet.ServletRequest client, List<Source> sources,
                      SseEventSink sink, Sse sse) {
         String address = client.getRemoteAddr();
@@ -121,55 +126,16 @@ public class StreamRegistry {
         }
         created.incrementAndGet();
         metrics.streamOpened();
-        StreamSession session = new StreamSession(id, sources, request.live(), request.category(), settings, store, frames,
+        StreamSession session = new StreamSession(id, sources, request.live(), request.category(), services,
                 (sid, onClose) -> new SseChannel(sid, sink, sse, settings, writers, connection, onClose), this::closed);
         active.put(id, session);
-        try {
-            begin(session, request, sources);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Stream " + id + " failed unexpectedly", e);
-            session.fail("unexpected failure: " + e);
-        }
+        session.start(request);
     }
 
-    /**
-     * Cache first, or every article a resuming client missed (at its own pace); then either a
-     * fresh-cache complete or the fetches.
-     */
-    private void begin(StreamSession session, StreamRequest request, List<Source> sources) {
-        CacheSnapshot cache = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
-        OptionalLong resumeFrom = request.lastSequence();
-        if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
-            session.replayFrom(resumeFrom.getAsLong(), () -> proceed(session, request, cache, true));
-            return;
-        }
-        boolean hinted = false;
-        if (request.resuming()) {
-            session.sendResync("Cannot resume from event id '" + request.lastEventId()
-                    + "': it is unknown or older than the arrival log. Drop what you have; a full initial batch follows.");
-            hinted = true;
-        }
-        if (!cache.articles().isEmpty()) {
-            session.sendInitial(new StreamEvent.Initial(session.id(), frames.withStories(cache.articles()), cache.stats(),
-                    cache.ageSeconds()), !hinted);
-            hinted = true;
-        }
-        proceed(session, request, cache, hinted);
-    }
-
-    private void proceed(StreamSession session, StreamRequest request, CacheSnapshot cache, boolean hinted) {
-        try {
-            session.sendStarting(admitted.get(), !hinted);
-            if (request.useCache() && cache.fresh()) {
-                session.completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
-                        cache.ageSeconds());
-            } else {
-                session.fetchAll(coordinator::fetch, writers);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Stream " + session.id() + " failed unexpectedly", e);
-            session.fail("unexpected failure: " + e);
-        }
+    /** The container says this stream's connection is gone: close it now instead of at its next failed write. */
+    public void connectionGone(String id) {
+        StreamSession session = active.get(id);
+        if (session != null) session.channel().close("client disconnected");
     }
 
     /** One fan-out for all live streams: the fetch thread that stored new articles only schedules it. */

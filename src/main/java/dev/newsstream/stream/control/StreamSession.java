@@ -4,9 +4,11 @@ import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceResult;
 import dev.newsstream.store.control.ArticleStore;
+import dev.newsstream.store.entity.CacheSnapshot;
 import dev.newsstream.store.entity.LoggedArticle;
 import dev.newsstream.stream.entity.Progress;
 import dev.newsstream.stream.entity.StreamEvent;
+import dev.newsstream.stream.entity.StreamRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,19 +20,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BiFunction;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * One client's news stream: asks for every source of its category, reports each as it finishes and
- * completes; in live mode it then stays open and pushes each new article. It owns its
- * {@link SseChannel} and its pending fetch futures; when the channel closes for any reason (client
- * gone, too slow, done, lifetime over) it cancels every pending future with {@code cancel(true)} and
- * leaves the registry. Every frame's id is a position in the store's arrival log, so a client that
- * reconnects with {@code Last-Event-ID} gets exactly what it missed.
+ * One client's news stream, from its first frame to its last: what a resuming client missed (at its own
+ * pace) or a resync and the cache's {@code initial}; {@code starting}; every source of its category
+ * through the shared fetches, each reported as it finishes; {@code complete}; in live mode it then stays
+ * open and pushes each new article. It owns its {@link SseChannel} and its pending fetch futures; when
+ * the channel closes for any reason (client gone, too slow, done, lifetime over) it cancels every
+ * pending future with {@code cancel(true)} and tells the registry. Fetch results reach it on a writer
+ * thread, never on the feed thread that fetched them. Every frame's id is a position in the store's
+ * arrival log, so a client that reconnects with {@code Last-Event-ID} gets exactly what it missed.
  */
 public final class StreamSession {
+
+    private static final Logger LOG = Logger.getLogger(StreamSession.class.getName());
 
     /** Told once when a session ends, with why and how many fetches it cancelled. */
     public interface CloseListener {
@@ -46,12 +54,13 @@ public final class StreamSession {
     private final String id;
     private final List<Source> sources;
     private final boolean live;
+    private final String category;
     private final Predicate<Article> inCategory;
+    private final SessionServices services;
     private final StreamSettings settings;
     private final ArticleStore store;
     private final SseChannel channel;
     private final CloseListener listener;
-    private final ArticleFrames frames;
     private final Instant startedAt = Instant.now();
     private final Instant expiresAt;
     private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
@@ -72,15 +81,16 @@ public final class StreamSession {
     private volatile long carriedUpTo;    // after this arrival no carried article can come from the log any more
     private volatile String phase = "starting";
 
-    public StreamSession(String id, List<Source> sources, boolean live, String category, StreamSettings settings,
-                         ArticleStore store, ArticleFrames frames, ChannelFactory channels, CloseListener listener) {
-        this.frames = frames;
+    public StreamSession(String id, List<Source> sources, boolean live, String category, SessionServices services,
+                         ChannelFactory channels, CloseListener listener) {
         this.id = id;
         this.sources = List.copyOf(sources);
         this.live = live;
+        this.category = category;
         this.inCategory = a -> category == null || category.isBlank() || category.equals(a.category());
-        this.settings = settings;
-        this.store = store;
+        this.services = services;
+        this.settings = services.settings();
+        this.store = services.store();
         this.listener = listener;
         this.expiresAt = startedAt.plus(settings.jitteredLifetime());
         this.channel = channels.open(id, this::channelClosed);
@@ -94,6 +104,57 @@ public final class StreamSession {
     }
 
     /**
+     * Runs the protocol up to the fetches and returns at once; the fetches' results arrive later on the
+     * writer threads. Anything unexpected ends the stream with the protocol's error frame, never an
+     * exception to the caller.
+     */
+    public void start(StreamRequest request) {
+        try {
+            begin(request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Stream " + id + " failed unexpectedly", e);
+            fail("unexpected failure: " + e);
+        }
+    }
+
+    private void begin(StreamRequest request) {
+        InitialFrames.View cache = services.initials().view(category, sources);
+        OptionalLong resumeFrom = request.lastSequence();
+        if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
+            replayFrom(resumeFrom.getAsLong(), () -> proceed(request, cache, true));
+            return;
+        }
+        boolean hinted = false;
+        if (request.resuming()) {
+            sendResync("Cannot resume from event id '" + request.lastEventId()
+                    + "': it is unknown or older than the arrival log. Drop what you have; a full initial batch follows.");
+            hinted = true;
+        }
+        if (cache.json() != null) {
+            // the same bytes for every stream of this cache version, stamped with this stream's own position
+            channel.sendJson("initial", position(), cache.json(), !hinted);
+            hinted = true;
+        }
+        proceed(request, cache, hinted);
+    }
+
+    private void proceed(StreamRequest request, InitialFrames.View view, boolean hinted) {
+        try {
+            sendStarting(services.activeStreams().getAsInt(), !hinted);
+            CacheSnapshot cache = view.snapshot();
+            if (request.useCache() && cache.fresh()) {
+                completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
+                        cache.ageSeconds());
+            } else {
+                fetchAll();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Stream " + id + " failed unexpectedly", e);
+            fail("unexpected failure: " + e);
+        }
+    }
+
+    /**
      * The id frames are stamped with: every matching article that arrived up to it was sent to this client
      * (in {@code initial} or as {@code article} frames), so a resume from any id it saw loses nothing.
      */
@@ -101,18 +162,13 @@ public final class StreamSession {
         return cursor;
     }
 
-    public void sendResync(String why) {
+    private void sendResync(String why) {
         StreamEvent.Resync resync = new StreamEvent.Resync(id, why);
         channel.sendWithRetryHint(resync.status(), position(), resync);
     }
 
-    public void sendInitial(StreamEvent.Initial initial, boolean retryHint) {
-        if (retryHint) channel.sendWithRetryHint(initial.status(), position(), initial);
-        else channel.send(initial.status(), position(), initial);
-    }
-
     /** Something unexpected broke the stream: the client gets one error frame, then the stream ends. */
-    public void fail(String error) {
+    void fail(String error) {
         synchronized (progressLock) {
             finished = true;
             phase = "failed";
@@ -126,7 +182,7 @@ public final class StreamSession {
      * in order and at its own pace (the writer refills the outbox as the client reads), up to the
      * arrivals of the moment it reconnected; then {@code next} runs (starting and the fetches).
      */
-    public void replayFrom(long lastSequence, Runnable next) {
+    private void replayFrom(long lastSequence, Runnable next) {
         synchronized (pumpLock) {
             cursor = Math.min(lastSequence, startedAt0);
             pumpLimit = startedAt0;
@@ -136,7 +192,7 @@ public final class StreamSession {
         pump();
     }
 
-    public void sendStarting(int activeStreams, boolean retryHint) {
+    private void sendStarting(int activeStreams, boolean retryHint) {
         StreamEvent.Starting starting = new StreamEvent.Starting(id, "Fetching " + sources.size() + " sources", activeStreams);
         if (retryHint) channel.sendWithRetryHint(starting.status(), position(), starting);
         else channel.send(starting.status(), position(), starting);
@@ -144,7 +200,7 @@ public final class StreamSession {
     }
 
     /** Completes at once from the cache: nothing is fetched. */
-    public void completeFromCache(int cachedArticles, int successfulSources, int failedSources, double cacheAgeSeconds) {
+    private void completeFromCache(int cachedArticles, int successfulSources, int failedSources, double cacheAgeSeconds) {
         synchronized (progressLock) {
             completedSoFar = completed = sources.size();
             complete(new StreamEvent.Complete(id, "Used fresh cached data", cachedArticles, successfulSources,
@@ -158,7 +214,7 @@ public final class StreamSession {
      * {@code writers}: the feed thread that finished a shared fetch only hands it over, so it is free for
      * the next fetch however many streams waited for this one.
      */
-    public void fetchAll(BiFunction<Source, String, CompletableFuture<SourceResult>> fetches, Executor writers) {
+    private void fetchAll() {
         if (sources.isEmpty()) {
             finish();
             return;
@@ -167,13 +223,13 @@ public final class StreamSession {
             if (channel.isClosed()) break;
             CompletableFuture<SourceResult> result;
             try {
-                result = fetches.apply(source, id);
+                result = services.fetches().apply(source, id);
             } catch (RejectedExecutionException e) {
                 sourceFailed(source, "server busy: the fetch queue is full");
                 continue;
             }
             pending.put(source.name(), result);
-            result.whenComplete((r, error) -> handOff(writers, () -> {
+            result.whenComplete((r, error) -> handOff(services.writers(), () -> {
                 pending.remove(source.name());
                 if (error == null) sourceDone(r);
                 else if (!channel.isClosed()) sourceFailed(source, describe(error));
@@ -205,11 +261,13 @@ public final class StreamSession {
             completedSoFar = ++completed;
             if (result.failed()) failed++; else successful++;
             totalArticles += result.articles().size();
-            List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
-            if (live) first.forEach(a -> carried.add(key(a)));
-            StreamEvent.SourceComplete event = new StreamEvent.SourceComplete(id, result.source().name(), frames.withStories(first),
-                    result.stat(), Progress.of(completed, sources.size()), result.deferred());
-            channel.send(event.status(), position(), event);
+            if (live) {
+                List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
+                first.forEach(a -> carried.add(key(a)));
+            }
+            // the articles' JSON is made once per result for every stream that waited for it
+            channel.sendJson("source_complete", position(),
+                    services.results().json(id, result, Progress.of(completed, sources.size())));
             if (completed == sources.size()) finish();
         }
     }
@@ -297,7 +355,7 @@ public final class StreamSession {
     }
 
     private void sendArticle(LoggedArticle arrived) {
-        channel.sendJson("article", arrived.sequence(), frames.json(arrived));
+        channel.sendJson("article", arrived.sequence(), services.articles().json(arrived));
     }
 
     /** Heartbeats come fast while fetches are pending (to find vanished clients) and slow when idle. */

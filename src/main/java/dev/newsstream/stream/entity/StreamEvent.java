@@ -53,12 +53,15 @@ public sealed interface StreamEvent {
         }
     }
 
-    /** What the cache already holds for the stream's category, sent before anything is fetched. */
-    record Initial(String status, String streamId, List<Article> articles, List<SourceStat> sourceStats,
+    /**
+     * What the cache already holds for the stream's category, sent before anything is fetched. It names
+     * no stream: every stream opened while the cache stays the same gets the very same bytes, serialised
+     * once (the stream id is in the {@code X-Stream-ID} header and in every other frame).
+     */
+    record Initial(String status, List<Article> articles, List<SourceStat> sourceStats,
                    Double cacheAgeSeconds, String message, Instant timestamp) implements StreamEvent {
-        public Initial(String streamId, List<Article> articles, List<SourceStat> stats, Double cacheAgeSeconds) {
-            this("initial", streamId, articles, stats, cacheAgeSeconds,
-                    articles.size() + " cached articles", Instant.now());
+        public Initial(List<Article> articles, List<SourceStat> stats, Double cacheAgeSeconds) {
+            this("initial", articles, stats, cacheAgeSeconds, articles.size() + " cached articles", Instant.now());
         }
     }
 

@@ -71,7 +71,7 @@ public class ClusterNode {
     private volatile LeaseHolder lease;
     private volatile Instant lastRefresh;
     private volatile boolean running = true;
-    private Thread dispatcher;
+    private Thread dispatcher; // started by open()
     private ScheduledFuture<?> renewal;
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object start) {
@@ -97,10 +97,7 @@ public class ClusterNode {
             throw new ClusterConfigurationException("newsstream cannot start: NEWSSTREAM_CLUSTER=" + settings.mode()
                     + " but " + e.getMessage(), e);
         }
-        dispatcher = threads.newThread(this::dispatch);
-        dispatcher.setName("newsstream-cluster-events");
-        dispatcher.setDaemon(true);
-        dispatcher.start();
+        // what the grid reports waits in the inbox, in order, until open(): the store is warm by then
         grid.listen(new Grid.Listener() {
             @Override
             public void memberLeft(String member) {
@@ -138,6 +135,19 @@ public class ClusterNode {
                 + " member(s); refresh lease " + (leading ? "held here" : "held by " + lease));
     }
 
+    /**
+     * Starts handing grid events to the features, those that came since joining first, in order. Called
+     * once the store is warm and the record delivery listens ({@code ClusteredFetchRecordDelivery#open}):
+     * a record applied before that would be lost to a listener not yet there, or overwritten by warming.
+     */
+    public synchronized void open() {
+        if (grid == null || dispatcher != null || !running) return;
+        dispatcher = threads.newThread(this::dispatch);
+        dispatcher.setName("newsstream-cluster-events");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+    }
+
     @PreDestroy
     void stop() {
         running = false;
@@ -150,7 +160,9 @@ public class ClusterNode {
             LOG.log(Level.FINE, "Cluster: releasing the lease at shutdown failed", e);
         }
         grid.close();
-        if (dispatcher != null) dispatcher.interrupt();
+        synchronized (this) {
+            if (dispatcher != null) dispatcher.interrupt();
+        }
     }
 
     private void dispatch() {

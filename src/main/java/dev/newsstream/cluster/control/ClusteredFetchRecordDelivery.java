@@ -4,7 +4,6 @@ import dev.newsstream.cluster.entity.LeaseHolder;
 import dev.newsstream.store.control.FetchRecordApplier;
 import dev.newsstream.store.control.FetchRecordDelivery;
 import dev.newsstream.store.entity.FetchRecord;
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -16,12 +15,16 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,6 +46,7 @@ public class ClusteredFetchRecordDelivery implements FetchRecordDelivery, Grid.L
     private static final Logger LOG = Logger.getLogger(ClusteredFetchRecordDelivery.class.getName());
     static final String RECORD = "record\t";
     private static final long OWN_RECORD_WAIT_MS = 5_000;
+    private static final int APPLIED_REMEMBERED = 4_096;
 
     @Inject
     FetchRecordApplier applier;
@@ -55,10 +59,41 @@ public class ClusteredFetchRecordDelivery implements FetchRecordDelivery, Grid.L
 
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, CompletableFuture<Void>> ownPending = new ConcurrentHashMap<>();
+    /** Each source's record last published from here, by tag: the word "fetched" names it (see RemoteFlights). */
+    private final Map<String, String> published = new ConcurrentHashMap<>();
+    /** Tags of the records applied here lately, oldest first; only the cluster's event thread adds to it. */
+    private final Set<String> applied = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > APPLIED_REMEMBERED;
+                }
+            }));
+    private final AtomicBoolean open = new AtomicBoolean();
 
-    @PostConstruct
-    void listen() {
+    /**
+     * Listens from the end of the store's start-up: the bean is otherwise created only when this instance
+     * first fetches, and an instance that only serves streams would never apply what the others fetch.
+     */
+    @Override
+    public void open() {
+        if (!open.compareAndSet(false, true)) return;
         cluster.subscribe(this);
+        cluster.open();
+    }
+
+    /**
+     * The tag of the record this instance last published for {@code source}, or null if its last fetch
+     * published none (it failed to, or had nothing to record): a peer answers its waiters from its own store
+     * only once it has applied that record.
+     */
+    public String publishedFor(String source) {
+        return published.get(source);
+    }
+
+    /** Whether the record with this tag has been applied here (as far back as the last few thousand). */
+    public boolean applied(String tag) {
+        return applied.contains(tag);
     }
 
     @Override
@@ -72,6 +107,7 @@ public class ClusteredFetchRecordDelivery implements FetchRecordDelivery, Grid.L
         CompletableFuture<Void> applied = new CompletableFuture<>();
         ownPending.put(tag, applied);
         String body;
+        published.remove(record.source()); // until this one is out: a peer must not take an older one for it
         try {
             body = RECORD + tag + "\t" + encode(record);
         } catch (IOException e) {
@@ -83,6 +119,7 @@ public class ClusteredFetchRecordDelivery implements FetchRecordDelivery, Grid.L
         }
         try {
             grid.publish(body);
+            published.put(record.source(), tag);
         } catch (RuntimeException e) {
             ownPending.remove(tag);
             LOG.log(Level.WARNING, "Cluster: publishing the record of " + record.source() + " failed; applied here only", e);
@@ -127,6 +164,7 @@ public class ClusteredFetchRecordDelivery implements FetchRecordDelivery, Grid.L
             return; // our own record, already applied directly after a timeout
         }
         applier.apply(record);
+        applied.add(tag);
         if (own != null) own.complete(null);
         else cluster.countRemoteArrivals(record.arrivals().size());
     }

@@ -1,6 +1,7 @@
 package dev.newsstream.ingest.control;
 
 import dev.newsstream.cluster.control.ClusterNode;
+import dev.newsstream.cluster.control.ClusteredFetchRecordDelivery;
 import dev.newsstream.cluster.control.Grid;
 import dev.newsstream.cluster.entity.LeaseHolder;
 import dev.newsstream.feed.entity.Source;
@@ -31,6 +32,7 @@ public class RemoteFlights implements Grid.Listener {
     private static final Logger LOG = Logger.getLogger(RemoteFlights.class.getName());
     private static final String FETCHED = "fetched\t";
     private static final String ABANDONED = "abandoned\t";
+    private static final String NO_RECORD = "-";
     /** After a claim ends without word from its holder, how long a waiting flight gives the word to arrive. */
     private static final Duration GRACE = Duration.ofSeconds(2);
 
@@ -47,6 +49,9 @@ public class RemoteFlights implements Grid.Listener {
     @Inject
     dev.newsstream.feed.entity.FetchLimits limits;
 
+    @Inject
+    ClusteredFetchRecordDelivery records;
+
     @Resource(lookup = "concurrent/newsstream/scheduler")
     ManagedScheduledExecutorService scheduler;
 
@@ -57,8 +62,19 @@ public class RemoteFlights implements Grid.Listener {
     private final Map<String, Flight.Ticket> remoteTickets = new ConcurrentHashMap<>();
     /** Fetches running here, by source, so other instances' interest can join them. */
     private final Map<String, Flight> running = new ConcurrentHashMap<>();
+    /** The claim each fetch running here holds: its word names it, so a waiter knows it is the one it waits for. */
+    private final Map<String, LeaseHolder> claims = new ConcurrentHashMap<>();
 
-    private record Waiting(Flight flight, String owner) {
+    /** A flight here waiting for the fetch {@code claim} stands for (its member, since when). */
+    private record Waiting(Flight flight, LeaseHolder claim) {
+        String owner() {
+            return claim.member();
+        }
+
+        /** Whether a word naming this claim's start (null: from a version that names none) is about it. */
+        boolean about(String fromMember, Long since) {
+            return owner().equals(fromMember) && (since == null || since == claim.since().toEpochMilli());
+        }
     }
 
     @PostConstruct
@@ -83,20 +99,21 @@ public class RemoteFlights implements Grid.Listener {
             return true;
         }
         if (holder.member().equals(grid.localMember())) {
+            claims.put(name, holder);
             running.put(name, flight);
             return true;
         }
-        waitFor(grid, flight, holder.member());
+        waitFor(grid, flight, holder);
         flight.onEnd(() -> withdraw(flight));
         cluster.countRemoteWait();
         return false;
     }
 
-    private void waitFor(Grid grid, Flight flight, String owner) {
+    private void waitFor(Grid grid, Flight flight, LeaseHolder claim) {
         String name = flight.source().name();
-        waiting.put(name, new Waiting(flight, owner));
+        waiting.put(name, new Waiting(flight, claim));
         try {
-            grid.addInterest(name, owner);
+            grid.addInterest(name, claim.member());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Cluster: registering interest in " + name + " failed", e);
         }
@@ -128,10 +145,15 @@ public class RemoteFlights implements Grid.Listener {
         String name = flight.source().name();
         boolean answered = flight.details() != null;
         if (!running.remove(name, flight)) return;
+        LeaseHolder claim = claims.remove(name);
+        String since = claim == null ? "" : "\t" + claim.since().toEpochMilli();
         remoteTickets.entrySet().removeIf(e -> e.getKey().startsWith(name + "\n"));
         cluster.ifClustered(grid -> {
             try {
-                grid.publish((answered ? FETCHED : ABANDONED) + name);
+                // "fetched" names the record the fetch published (or "-"): a waiter answers only once it has it
+                String tag = records.publishedFor(name);
+                grid.publish(answered ? FETCHED + name + "\t" + (tag == null ? NO_RECORD : tag) + since
+                        : ABANDONED + name + since);
                 grid.endFlight(name);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Cluster: releasing the claim on " + name + " failed", e);
@@ -143,10 +165,38 @@ public class RemoteFlights implements Grid.Listener {
     public void message(String body, String fromMember) {
         if (cluster.grid().map(g -> g.localMember().equals(fromMember)).orElse(true)) return;
         if (body.startsWith(FETCHED)) {
-            Waiting w = waiting.remove(body.substring(FETCHED.length()));
-            if (w != null) handler.answer(w.flight());
+            // fetched<TAB>source[<TAB>record tag<TAB>claim start]: the older form names neither
+            String[] word = body.substring(FETCHED.length()).split("\t", -1);
+            String name = word[0];
+            String tag = word.length > 1 ? word[1] : null;
+            Waiting w = waiting.get(name);
+            // a word about another claim (an earlier fetch of the source) is not the answer this flight waits for
+            if (w == null || !w.about(fromMember, word.length > 2 ? millis(word[2]) : null)) return;
+            if (tag != null && !tag.equals(NO_RECORD) && !records.applied(tag)) {
+                // the record comes before this word on the one topic, so it failed to come or to apply here:
+                // this store does not hold that result, and a waiter must not get the state before it
+                LOG.warning(() -> "Cluster: " + fromMember + " fetched " + name + " but its record (" + tag
+                        + ") was not applied here; fetching it here for those waiting");
+                retry(name, fromMember);
+                return;
+            }
+            if (NO_RECORD.equals(tag)) { // fetched, but nothing reached this store: fetch here rather than answer stale
+                retry(name, fromMember);
+                return;
+            }
+            if (waiting.remove(name, w)) handler.answer(w.flight());
         } else if (body.startsWith(ABANDONED)) {
-            retry(body.substring(ABANDONED.length()), fromMember);
+            String[] word = body.substring(ABANDONED.length()).split("\t", -1);
+            Waiting w = waiting.get(word[0]);
+            if (w != null && w.about(fromMember, word.length > 1 ? millis(word[1]) : null)) retry(word[0], fromMember);
+        }
+    }
+
+    private static Long millis(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
@@ -160,7 +210,7 @@ public class RemoteFlights implements Grid.Listener {
     @Override
     public void flightEnded(String source, LeaseHolder holder) {
         Waiting w = waiting.get(source);
-        if (w == null || holder == null || !w.owner().equals(holder.member())) return;
+        if (w == null || holder == null || !w.claim().equals(holder)) return;
         // its holder's word (fetched or abandoned) normally comes first; if it does not, fetch again
         scheduler.schedule(() -> cluster.later(() -> {
             if (waiting.get(source) == w) retry(source, holder.member());
@@ -183,10 +233,11 @@ public class RemoteFlights implements Grid.Listener {
         LOG.info("Cluster: " + formerOwner + " will not answer for " + source + "; "
                 + (holder.member().equals(grid.localMember()) ? "fetching it here" : "waiting for " + holder.member()));
         if (holder.member().equals(grid.localMember())) {
+            claims.put(source, holder);
             running.put(source, w.flight());
             handler.fetchHere(w.flight());
         } else {
-            waitFor(grid, w.flight(), holder.member());
+            waitFor(grid, w.flight(), holder);
         }
     }
 

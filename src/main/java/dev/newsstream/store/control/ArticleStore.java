@@ -118,6 +118,7 @@ public class ArticleStore {
             throw new StorageUnavailableException("newsstream cannot start: reading the database "
                     + settings.displayUrl() + " failed: " + NewsDatabase.reason(e, settings.password()));
         }
+        delivery.open(); // before any fetch here: a record of another instance never lands on a cold store
         queue = new WriteQueue(settings.maxPerSource());
         writer = new StoreWriter(queue, statements, retention::inDatabase, database::ping, settings.password());
         writer.start(threads);

@@ -19,4 +19,11 @@ import dev.newsstream.store.entity.FetchRecord;
 public interface FetchRecordDelivery {
 
     void deliver(FetchRecord record);
+
+    /**
+     * The store is warm: records fetched by other instances may be applied here from now on (a cluster
+     * applies those that came during start-up first, in order). Called once, at the end of the store's start.
+     */
+    default void open() {
+    }
 }

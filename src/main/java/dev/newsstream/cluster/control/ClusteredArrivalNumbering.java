@@ -14,6 +14,10 @@ import jakarta.inject.Inject;
  * this instance's database reservation knows ({@link LocalArrivalNumbering}, which keeps reserving blocks
  * in the database), so they never go backwards against what the database holds. Alone it is the local
  * numbering, untouched.
+ *
+ * <p>The grid's counter lives in memory only. So that a crash of the whole cluster never hands out again
+ * an id that was sent, every instance keeps its database reservation ahead of the counter as it sees it
+ * pass (its own numbering, and every record the others publish): {@link LocalArrivalNumbering#passed}.
  */
 @Alternative
 @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 10)
@@ -35,6 +39,7 @@ public class ClusteredArrivalNumbering implements ArrivalNumbering {
         if (grid == null) return localFirst;
         long first = grid.takeNumbers(count, localFirst - 1);
         holding.set(Boolean.TRUE);
+        local.passed(first + count - 1); // the database reservation follows the grid's counter, not ours
         return first;
     }
 
@@ -48,7 +53,14 @@ public class ClusteredArrivalNumbering implements ArrivalNumbering {
         // others publish would arrive "before" this log's start and never reach its live streams.
         grid.takeNumbers(0, after);
         grid.releaseNumbers();
-        return Math.max(after, grid.numbersGiven());
+        long given = grid.numbersGiven();
+        local.passed(given);
+        return Math.max(after, given);
+    }
+
+    /** Another instance's record numbered ids through {@code last}: this instance's reservation follows. */
+    void passed(long last) {
+        local.passed(last);
     }
 
     /** Whether this thread holds the numbering lock (taken by {@link #next}); clears the mark. */

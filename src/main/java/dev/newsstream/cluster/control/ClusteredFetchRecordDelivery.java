@@ -165,6 +165,7 @@ public class ClusteredFetchRecordDelivery implements FetchRecordDelivery, Grid.L
         }
         applier.apply(record);
         applied.add(tag);
+        if (own == null && record.lastId() > 0) numbering.passed(record.lastId());
         if (own != null) own.complete(null);
         else cluster.countRemoteArrivals(record.arrivals().size());
     }

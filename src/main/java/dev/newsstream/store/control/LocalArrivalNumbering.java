@@ -84,6 +84,23 @@ public class LocalArrivalNumbering implements ArrivalNumbering {
         return first;
     }
 
+    /**
+     * Ids through {@code last} went out elsewhere in the cluster (its counter passed them): numbering here
+     * goes on above them, and the reservation in the database is kept ahead of them as it is ahead of this
+     * instance's own ids. The grid's counter lives only in memory: after a crash of the whole cluster every
+     * instance starts above the reserved mark, so the mark must have passed every id that was sent.
+     */
+    public synchronized void passed(long last) {
+        if (last < next) return;
+        next = last + 1;
+        if (next > blockEnd && upcomingEnd > 0) {
+            next = Math.max(next, upcomingStart);
+            blockEnd = upcomingEnd;
+            upcomingStart = upcomingEnd = 0;
+        }
+        if (upcomingEnd == 0 && blockEnd - last < block() / 2) reserveAhead(); // from above last: floor next - 1
+    }
+
     /** Reserves the next block in the background; tried again on the next call if it fails. */
     private void reserveAhead() {
         if (reserving) return;

@@ -43,14 +43,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CacheIT {
 
     static final Duration MIN_INTERVAL = ofSeconds(3);
-    static FixtureFeedServer feeds;
+    static final Duration FRESH_FOR = ofSeconds(6);
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         feeds.setDelay("/rss/shared-", Duration.ofMillis(1500));
         feeds.setDelay("/rss/slow.xml", ofSeconds(4));
         feeds.put("/flaky.xml", 500, "text/plain", "down".getBytes(StandardCharsets.UTF_8), null);
@@ -71,7 +71,7 @@ class CacheIT {
                 "newsstream.ingest.backoff-base", "1s",
                 "newsstream.ingest.backoff-max", "4s",
                 "newsstream.fetch.min-interval", MIN_INTERVAL.toSeconds() + "s",
-                "newsstream.cache.fresh-for", "6s"));
+                "newsstream.cache.fresh-for", FRESH_FOR.toSeconds() + "s"));
     }
 
     @AfterAll
@@ -211,10 +211,10 @@ class CacheIT {
         assertNotNull(fresh.get(0).retry());
         JsonObject complete = fresh.get(2).json();
         assertEquals("Used fresh cached data", complete.getString("message"));
-        assertTrue(complete.getJsonNumber("cache_age_seconds").doubleValue() < 6);
+        assertTrue(complete.getJsonNumber("cache_age_seconds").doubleValue() < FRESH_FOR.toSeconds());
         assertEquals(0, feeds.totalRequests(), "a fresh cache fetches nothing");
 
-        Thread.sleep(6_200); // past fresh-for
+        Thread.sleep(FRESH_FOR.toMillis() + 200); // time itself is under test: past fresh-for
         List<Frame> stale = completeStream("/news/stream?category=world");
         assertEquals(List.of("initial", "starting", "source_complete", "source_complete", "complete"),
                 stale.stream().map(Frame::event).toList());

@@ -11,6 +11,7 @@ import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.Http;
 import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.Wait;
 import dev.newsstream.testing.SseConnection;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -45,14 +46,13 @@ class OperationsIT {
 
     static final String TOKEN = "s3cret";
     static final int HANGING = 70; // more than the 64 threads of server-config's feed executor
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         SourcesJson sources = new SourcesJson()
                 .add("Good", feeds.url("/rss/good.xml"), "good")
                 .add("Gone", feeds.url("/status/404"), "gone")
@@ -107,6 +107,14 @@ class OperationsIT {
         assertEquals("UP", Http.json(Http.get(uri("/health"))).getString("status"));
     }
 
+    /** A fetch that /debug/executor shows running, with its thread's stack. */
+    private java.util.Optional<JsonObject> runningWithStack() {
+        return Http.json(debug("/debug/executor")).getJsonArray("fetches").stream().map(JsonValue::asJsonObject)
+                .filter(f -> f.getString("state").equals("running"))
+                .filter(f -> f.get("stack") != null && f.get("stack").getValueType() == JsonValue.ValueType.ARRAY)
+                .findFirst();
+    }
+
     /** Health data values may come as JSON numbers or strings, depending on the server. */
     private static long num(JsonObject data, String key) {
         JsonValue v = data.get(key);
@@ -127,7 +135,8 @@ class OperationsIT {
         try (SseConnection stream = SseConnection.open(uri("/news/stream?category=saturate&use_cache=false"))) {
             stream.nextEvent(ofSeconds(10));
             assertTrue(waitFor(() -> feeds.openConnections("/hang/stuck") >= 60, ofSeconds(10)));
-            Thread.sleep(1200); // past newsstream.debug.stack-after
+            // a running fetch shows its stack once it is older than newsstream.debug.stack-after
+            Wait.until(() -> runningWithStack().isPresent(), ofSeconds(20), () -> debug("/debug/executor").body());
 
             HttpResponse<String> ready = Http.get(uri("/health/ready"));
             assertEquals(503, ready.statusCode());
@@ -137,8 +146,7 @@ class OperationsIT {
             JsonObject executor = Http.json(debug("/debug/executor"));
             JsonObject figures = executor.getJsonObject("figures");
             assertTrue(figures.getInt("queued") >= 3, "more fetches than threads wait in the queue: " + figures);
-            JsonObject running = executor.getJsonArray("fetches").stream().map(JsonValue::asJsonObject)
-                    .filter(f -> f.getString("state").equals("running")).findFirst().orElseThrow();
+            JsonObject running = runningWithStack().orElseThrow();
             assertTrue(running.getString("source").startsWith("Stuck "));
             assertTrue(running.getJsonArray("urls").getString(0).contains("/hang/stuck-"));
             assertEquals(1, running.getJsonArray("waiting_streams").size());

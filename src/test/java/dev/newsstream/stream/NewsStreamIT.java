@@ -47,14 +47,15 @@ class NewsStreamIT {
     /** Fewer than the feed executor's 64 threads: this is about the stream side adding no serial cost. */
     static final int SLOW_SOURCES = 60;
     static final Duration SLOW_DELAY = ofSeconds(1);
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
+    /** How often a stream writes to find clients that left; set here so the shared-fetch test can wait relative to it. */
+    static final Duration HEARTBEAT = Duration.ofMillis(250);
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         SourcesJson sources = new SourcesJson()
                 .add("Alpha RSS", feeds.url("/rss/alpha.xml"), "valid")
                 .add("Beta Atom", feeds.url("/atom/beta.xml"), "valid")
@@ -88,6 +89,7 @@ class NewsStreamIT {
                 // every stream here means to reach the hanging and broken feeds: no back-off between tests
                 "newsstream.ingest.backoff-base", "1ms",
                 "newsstream.ingest.backoff-max", "1ms",
+                "newsstream.stream.heartbeat", HEARTBEAT.toMillis() + "ms",
                 "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE)));
     }
 
@@ -325,7 +327,8 @@ class NewsStreamIT {
 
             first.abort();
             awaitActiveStreams(1, ofSeconds(10)); // the server noticed the first client left
-            Thread.sleep(1000);
+            // time itself is under test: a wrong cancel would follow the first client's leaving within a heartbeat
+            Thread.sleep(HEARTBEAT.multipliedBy(4).toMillis());
             assertEquals(1, feeds.openConnections("/hang/shared"), "the second client still waits for it");
             assertEquals(1, feeds.requestCount("/hang/shared"));
 

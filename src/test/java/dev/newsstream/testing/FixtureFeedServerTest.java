@@ -350,10 +350,6 @@ class FixtureFeedServerTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(10);
-        }
+        Wait.until(condition, Duration.ofSeconds(5), () -> "timed out waiting until " + what);
     }
 }

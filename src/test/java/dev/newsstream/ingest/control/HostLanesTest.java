@@ -3,6 +3,7 @@ package dev.newsstream.ingest.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.newsstream.testing.Wait;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class HostLanesTest {
         for (int i = 0; i < 10; i++) {
             a.submit(() -> {
                 peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-                sleep(30);
+                sleep(30); // work that takes a while, so tasks of one host overlap if the lane lets them
                 running.decrementAndGet();
                 done.countDown();
             });
@@ -66,11 +67,13 @@ class HostLanesTest {
         HostLanes lanes = new HostLanes();
         lanes.settings = settings(1, 2);
         ExecutorService lane = lanes.laneFor(URI.create("http://h/"), pool);
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicInteger ranQueued = new AtomicInteger();
         Future<?> first = lane.submit(() -> {
+            started.countDown();
             try {
-                Thread.sleep(10_000);
+                new CountDownLatch(1).await(); // blocks like a fetch until it is interrupted
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }
@@ -79,13 +82,13 @@ class HostLanesTest {
         CountDownLatch third = new CountDownLatch(1);
         lane.submit(third::countDown);
         queued.cancel(true);
-        sleep(50);
+        assertTrue(started.await(5, TimeUnit.SECONDS), "the first task never ran");
         first.cancel(true);
         assertTrue(interrupted.await(5, TimeUnit.SECONDS));
         assertTrue(third.await(5, TimeUnit.SECONDS), "the lane moves on");
         assertEquals(0, ranQueued.get());
-        for (int i = 0; i < 100 && lanes.running("h") > 0; i++) sleep(20); // the slot frees right after the task
-        assertEquals(0, lanes.running("h"));
+        // the slot frees right after the task
+        Wait.until(() -> lanes.running("h") == 0, Duration.ofSeconds(5), () -> lanes.running("h") + " still running");
     }
 
     @Test

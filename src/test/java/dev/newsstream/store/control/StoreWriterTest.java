@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.store.entity.LoggedArticle;
 import java.sql.SQLException;
+import dev.newsstream.testing.Wait;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,11 +70,6 @@ class StoreWriterTest {
     }
 
     static boolean until(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(10);
-        }
-        return condition.getAsBoolean();
+        return Wait.waitFor(condition, Duration.ofSeconds(10));
     }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -59,9 +60,22 @@ class SourcesIT {
     static Path work;
     static Path sourcesFile;
 
+    /** What the first life served of what it kept (and dropped) of removed sources, for the second life to compare. */
+    record Kept(int gamma, Map<String, String> zetaStories, List<String> initial, long resumeFrom, List<String> replayed,
+                JsonObject storyPage, int zetaRequests) {
+    }
+
     @BeforeAll
     static void start() throws IOException {
         feeds = FixtureFeedServer.start();
+        // titles no other fixture shares: their stories must not hang on an article that is dropped later
+        feeds.putFeed("/kept/zeta.xml", FixtureFeedServer.rss("Zeta", List.of(
+                item("Glacier museum opens its doors in Reykjavik harbour", "zeta-1", 1),
+                item("Beekeepers report record lavender honey harvest", "zeta-2", 2),
+                item("Chess prodigy draws against grandmaster in Tbilisi", "zeta-3", 3))));
+        feeds.putFeed("/kept/eta.xml", FixtureFeedServer.rss("Eta", List.of(
+                item("Volcanic ash delays ferries across the archipelago", "eta-1", 1),
+                item("Origami robotics lab unveils folding drone", "eta-2", 2))));
         work = Build.workDir("sources-it");
         for (String dir : List.of("data-1", "data-3")) delete(work.resolve(dir));
         SourcesJson sources = new SourcesJson()
@@ -82,10 +96,12 @@ class SourcesIT {
             throws Exception {
         String exported;
         Map<String, JsonObject> expected;
+        Kept kept;
         try (ServerProcess server = boot("first", work.resolve("data-1"), sourcesFile, Map.of("NEWSSTREAM_ADMIN_TOKEN", TOKEN))) {
             firstRefreshDone(server);
             addingNeedsTheTokenAndAGoodNewSource(server);
-            removingCancelsTheFetchInFlightAndDropsOrKeepsTheArticles(server);
+            Kept gammaKept = removingCancelsTheFetchInFlightAndDropsOrKeepsTheArticles(server);
+            kept = runTimeSourcesRemovedKeepTheirArticlesOrDropThem(server, gammaKept.gamma());
             importingABrokenFileReportsEveryFeed(server);
             badOpmlIsRefusedWithA400(server);
             HttpResponse<String> export = Http.get(server.uri("/sources.opml"), "text/x-opml", ofSeconds(10));
@@ -99,6 +115,7 @@ class SourcesIT {
 
         try (ServerProcess server = boot("second", work.resolve("data-1"), sourcesFile, Map.of("NEWSSTREAM_ADMIN_TOKEN", TOKEN))) {
             assertEquals(expected, sources(server), "additions and removals survive a restart");
+            keptArticlesAreServedAfterTheRestartAsBefore(server, kept);
             assertEquals(exported.replaceAll("<dateCreated>.*</dateCreated>", ""),
                     Http.get(server.uri("/sources.opml"), "text/x-opml", ofSeconds(10)).body()
                             .replaceAll("<dateCreated>.*</dateCreated>", ""));
@@ -143,7 +160,7 @@ class SourcesIT {
         }
     }
 
-    void removingCancelsTheFetchInFlightAndDropsOrKeepsTheArticles(ServerProcess server) throws Exception {
+    Kept removingCancelsTheFetchInFlightAndDropsOrKeepsTheArticles(ServerProcess server) throws Exception {
         HttpResponse<String> hanging = Http.send(json(server.uri("/sources"),
                 "{\"name\":\"Hanging\",\"url\":\"" + feeds.url("/hang/removed") + "\",\"category\":\"hanging\"}", TOKEN));
         assertEquals(201, hanging.statusCode(), hanging.body());
@@ -171,6 +188,59 @@ class SourcesIT {
 
         assertEquals(404, Http.send(delete(server.uri("/sources/Nobody"), TOKEN)).statusCode());
         assertEquals(400, Http.send(delete(server.uri("/sources/Alpha?articles=shred"), TOKEN)).statusCode());
+        return new Kept(gamma, null, null, 0, null, null, 0);
+    }
+
+    /**
+     * Two sources added at run time and fetched; Eta removed with articles=drop (gone from /news, from a
+     * stream's initial and from a Last-Event-ID replay), Zeta with articles=keep (served in all of them, never
+     * fetched again). Returns what was served, for the second life.
+     */
+    Kept runTimeSourcesRemovedKeepTheirArticlesOrDropThem(ServerProcess server, int gamma) throws Exception {
+        long resumeFrom = Long.parseLong(lastFrame(server, "/news/stream?category=news").id());
+        for (String name : List.of("Zeta", "Eta")) {
+            String body = "{\"name\":\"" + name + "\",\"url\":\"" + feeds.url("/kept/" + name.toLowerCase() + ".xml")
+                    + "\",\"category\":\"kept\"}";
+            HttpResponse<String> added = Http.send(json(server.uri("/sources"), body, TOKEN));
+            assertEquals(201, added.statusCode(), added.body());
+        }
+        try (SseConnection fetch = SseConnection.open(server.uri("/news/stream?category=kept&use_cache=false"))) {
+            fetch.eventsUntil("complete", ofSeconds(60));
+        }
+        assertEquals(3, newsTotal(server, "Zeta"));
+        assertEquals(2, newsTotal(server, "Eta"));
+
+        HttpResponse<String> dropped = Http.send(delete(server.uri("/sources/Eta?articles=drop"), TOKEN));
+        assertEquals("dropped", Http.json(dropped).getString("articles"), dropped.body());
+        HttpResponse<String> keptZeta = Http.send(delete(server.uri("/sources/Zeta?articles=keep"), TOKEN));
+        assertEquals("kept", Http.json(keptZeta).getString("articles"), keptZeta.body());
+        assertEquals(0, newsTotal(server, "Eta"), "dropped with its source");
+        assertEquals(3, newsTotal(server, "Zeta"), "kept as asked");
+
+        Map<String, String> zetaStories = storiesOf(server, "Zeta");
+        List<String> initial = initialTitles(server, "/news/stream?category=kept");
+        assertEquals(new TreeSet<>(zetaStories.keySet()), new TreeSet<>(initial),
+                "a stream's initial frame shows the kept articles, not the dropped ones");
+        List<String> replayed = replayedTitles(server, "/news/stream?category=kept", resumeFrom);
+        assertEquals(new TreeSet<>(zetaStories.keySet()), new TreeSet<>(replayed),
+                "a resume replays the kept articles, not the dropped ones");
+        JsonObject storyPage = Http.getJson(server.uri("/news?group=story&category=kept"));
+        assertEquals(3, storyPage.getJsonArray("stories").size(), storyPage.toString());
+        return new Kept(gamma, zetaStories, initial, resumeFrom, replayed, storyPage, feeds.requestCount("/kept/zeta.xml"));
+    }
+
+    // ------------------------------------------------------------------ the second life
+
+    void keptArticlesAreServedAfterTheRestartAsBefore(ServerProcess server, Kept kept) throws Exception {
+        assertEquals(kept.gamma(), newsTotal(server, "Gamma"), "a file source removed with its articles kept");
+        assertEquals(kept.zetaStories(), storiesOf(server, "Zeta"), "the kept articles, each in the story it was in");
+        assertEquals(0, newsTotal(server, "Eta"), "dropped articles do not come back");
+        assertEquals(kept.storyPage(), Http.getJson(server.uri("/news?group=story&category=kept")));
+        assertEquals(kept.initial(), initialTitles(server, "/news/stream?category=kept"));
+        assertEquals(kept.replayed(), replayedTitles(server, "/news/stream?category=kept", kept.resumeFrom()),
+                "Last-Event-ID from before the restart replays the kept articles as before");
+        firstRefreshDone(server);
+        assertEquals(kept.zetaRequests(), feeds.requestCount("/kept/zeta.xml"), "a removed source is not fetched again");
     }
 
     void importingABrokenFileReportsEveryFeed(ServerProcess server) throws Exception {
@@ -233,6 +303,48 @@ class SourcesIT {
         JsonObject report = Http.getJson(server.uri("/sources/import/" + id));
         assertEquals("complete", report.getString("status"), report.toString());
         return report;
+    }
+
+    /** A source's articles in /news: title to story id. */
+    static Map<String, String> storiesOf(ServerProcess server, String source) {
+        Map<String, String> stories = new TreeMap<>();
+        for (JsonValue v : Http.getJson(server.uri("/news?source=" + source)).getJsonArray("articles")) {
+            stories.put(v.asJsonObject().getString("title"), v.asJsonObject().getString("story_id"));
+        }
+        return stories;
+    }
+
+    static List<String> initialTitles(ServerProcess server, String path) throws InterruptedException {
+        try (SseConnection stream = SseConnection.open(server.uri(path))) {
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(60));
+            return frames.stream().filter(f -> "initial".equals(f.event())).findFirst()
+                    .map(f -> f.json().getJsonArray("articles").stream()
+                            .map(a -> a.asJsonObject().getString("title")).toList())
+                    .orElse(List.of());
+        }
+    }
+
+    static List<String> replayedTitles(ServerProcess server, String path, long lastEventId) throws InterruptedException {
+        try (SseConnection stream = SseConnection.open(server.uri(path), Map.of("Last-Event-ID", String.valueOf(lastEventId)))) {
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(60));
+            assertFalse(frames.stream().anyMatch(f -> "resync".equals(f.event())), frames.toString());
+            return frames.stream().filter(f -> "article".equals(f.event()))
+                    .map(f -> f.json().getJsonObject("article").getString("title")).toList();
+        }
+    }
+
+    static Frame lastFrame(ServerProcess server, String path) throws InterruptedException {
+        try (SseConnection stream = SseConnection.open(server.uri(path))) {
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(60));
+            Frame last = frames.get(frames.size() - 1);
+            assertTrue(last.id() != null, last.toString());
+            return last;
+        }
+    }
+
+    static FixtureFeedServer.Item item(String title, String guid, int hoursBefore) {
+        return new FixtureFeedServer.Item(title, "https://kept.example/" + guid, guid,
+                FixtureFeedServer.BASE_DATE.minus(Duration.ofHours(hoursBefore)), "<p>" + title + "</p>");
     }
 
     static Map<String, JsonObject> sources(ServerProcess server) {

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -46,6 +50,7 @@ public class SourceCatalog {
     NewsDatabase database;
 
     private volatile List<Source> sources = List.of();
+    private volatile Set<String> removedAtRunTime = Set.of();
     private volatile boolean loaded;
 
     void loadAtStart(@Observes @Initialized(ApplicationScoped.class) Object start) {
@@ -60,8 +65,10 @@ public class SourceCatalog {
         Map<String, Source> byName = new LinkedHashMap<>();
         seeds.forEach(s -> byName.put(s.name(), s));
         int added = 0, removed = 0;
+        Set<String> gone = new LinkedHashSet<>();
         for (SourceChanges.Change change : changes.all()) {
             if (change.removed()) {
+                gone.add(change.name());
                 if (byName.remove(change.name()) != null) removed++;
             } else {
                 byName.put(change.name(), change.source());
@@ -69,6 +76,7 @@ public class SourceCatalog {
             }
         }
         sources = List.copyOf(byName.values());
+        removedAtRunTime = Set.copyOf(gone);
         loaded = true;
         int a = added, r = removed;
         LOG.info(() -> "Loaded " + sources.size() + " sources: " + seeds.size() + " from "
@@ -113,6 +121,9 @@ public class SourceCatalog {
         if (found.isEmpty()) return found;
         changes.removed(name, dropArticles);
         sources = sources.stream().filter(s -> !s.name().equals(name)).toList();
+        Set<String> gone = new LinkedHashSet<>(removedAtRunTime);
+        gone.add(name);
+        removedAtRunTime = Set.copyOf(gone);
         LOG.info(() -> "Source removed: " + name + (dropArticles ? " (articles dropped)" : " (articles kept)"));
         return found;
     }
@@ -134,6 +145,16 @@ public class SourceCatalog {
         } catch (IOException e) {
             throw new SourcesFileException("Sources file " + file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The names of the sources an operator removed at run time (in this life or an earlier one) and that
+     * were not added again: the store still serves the articles kept of them (see StoreWarming).
+     */
+    public Set<String> removedAtRunTime() {
+        Set<String> configured = new HashSet<>();
+        sources.forEach(s -> configured.add(s.name()));
+        return removedAtRunTime.stream().filter(n -> !configured.contains(n)).collect(Collectors.toUnmodifiableSet());
     }
 
     public boolean loaded() {

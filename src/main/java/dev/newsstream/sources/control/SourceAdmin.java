@@ -37,6 +37,7 @@ public class SourceAdmin {
     /** See {@link SourceCatalog#add}. */
     public void add(List<Source> sources) {
         catalog.add(sources);
+        sources.forEach(s -> store.adopt(s.name()));
     }
 
     public Optional<Removal> remove(String name, boolean dropArticles) {

@@ -69,6 +69,16 @@ final class ArrivalLog {
         if (sequence > lastSequence) lastSequence = sequence;
     }
 
+    /**
+     * Takes a dropped source's articles out; returns how many. The floor stays: a resume from any number
+     * in [floor, last] still gets every article that is left.
+     */
+    synchronized int removeSource(String source) {
+        int before = entries.size();
+        entries.removeIf(e -> source.equals(e.article().source()));
+        return before - entries.size();
+    }
+
     synchronized long lastSequence() {
         return lastSequence;
     }

@@ -67,6 +67,12 @@ public class Arrivals {
         }
     }
 
+    /** A removed source's articles were dropped: a resuming stream must not be sent them again. */
+    void forget(String source) {
+        int removed = log.removeSource(source);
+        if (removed > 0) LOG.info(() -> "Arrival log: " + removed + " articles of removed source " + source + " dropped");
+    }
+
     /** The older way to listen (a callback registered at start-up); prefer an {@link ArrivalListener} bean. */
     public void onNewArticles(Consumer<List<LoggedArticle>> listener) {
         registered.add(listener);

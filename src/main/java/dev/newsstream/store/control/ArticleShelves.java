@@ -38,6 +38,8 @@ public class ArticleShelves {
     FetchStates states;
 
     private final Map<String, SourceShelf> shelves = new ConcurrentHashMap<>();
+    /** Shelves of sources removed with their articles kept: served, never fetched, emptied by retention. */
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final AtomicLong version = new AtomicLong();
     private volatile Instant lastUpdated;
 
@@ -84,8 +86,24 @@ public class ArticleShelves {
     int dropPublishedBefore(Instant cutoff) {
         int dropped = 0;
         for (SourceShelf shelf : shelves.values()) dropped += shelf.dropPublishedBefore(cutoff);
+        // a removed source's shelf that retention emptied is gone for good: nothing will fill it again
+        for (String name : retired) {
+            SourceShelf shelf = shelves.get(name);
+            if (shelf == null || shelf.size() == 0) remove(name);
+        }
         if (dropped > 0) version.incrementAndGet();
         return dropped;
+    }
+
+    /** The source was removed with its articles kept: its shelf stays, served like the others (see snapshot). */
+    void retire(String source) {
+        if (shelves.containsKey(source)) retired.add(source);
+        version.incrementAndGet();
+    }
+
+    /** A source of this name was added (again): its shelf is a configured source's shelf from now on. */
+    void adopt(String source) {
+        if (retired.remove(source)) version.incrementAndGet();
     }
 
     private SourceShelf shelf(String source) {
@@ -94,6 +112,7 @@ public class ArticleShelves {
 
     /** A removed source's shelf leaves memory. */
     void remove(String source) {
+        retired.remove(source);
         if (shelves.remove(source) != null) version.incrementAndGet();
     }
 
@@ -151,8 +170,12 @@ public class ArticleShelves {
         return page;
     }
 
-    /** The cache's view of these sources for a stream's {@code initial} frame and its freshness decision. */
-    public CacheSnapshot snapshot(List<Source> sources, Duration freshFor, int limit) {
+    /**
+     * The cache's view of these sources for a stream's {@code initial} frame and its freshness decision,
+     * with the kept articles of removed sources that are in {@code category} (all of them if it is null):
+     * those are shown as {@code /news} shows them, but no fetch waits for them and freshness ignores them.
+     */
+    public CacheSnapshot snapshot(List<Source> sources, String category, Duration freshFor, int limit) {
         Set<String> names = new HashSet<>();
         List<SourceStat> stats = new ArrayList<>();
         Instant now = Instant.now();
@@ -180,6 +203,15 @@ public class ArticleShelves {
         }
         Double age = oldestCheck == null ? null : Duration.between(oldestCheck, now).toMillis() / 1000.0;
         boolean fresh = everyoneChecked && total > 0 && age != null && age < freshFor.toMillis() / 1000.0;
+        for (String name : retired) {
+            if (names.contains(name)) continue;
+            List<Article> of = articlesOf(name);
+            if (category != null && !category.isBlank()) of = of.stream().filter(a -> category.equals(a.category())).toList();
+            if (!of.isEmpty()) {
+                lists.add(of);
+                total += of.size();
+            }
+        }
         return new CacheSnapshot(List.copyOf(newestFirst(lists, 0, limit)), total, stats, age, fresh);
     }
 }

@@ -204,14 +204,24 @@ public class ArticleStore {
     }
 
     /**
-     * A source was removed. With {@code dropArticles} its articles and fetch state leave memory (the
-     * catalog deleted their rows with the removal); otherwise its articles stay and are served until
-     * retention or a restart (they stay in the database).
+     * A source was removed. With {@code dropArticles} its articles leave memory (its shelf, its fetch
+     * state, the arrival log a resuming stream replays; the catalog deleted their rows with the removal);
+     * otherwise its articles stay, served as before (and again after a restart, see StoreWarming) until
+     * retention removes them, and never fetched again.
      */
     public void forget(String source, boolean dropArticles) {
-        if (!dropArticles) return;
+        if (!dropArticles) {
+            shelves.retire(source);
+            return;
+        }
         shelves.remove(source);
         states.remove(source);
+        arrivals.forget(source);
+    }
+
+    /** A source was added: a shelf kept of an earlier source of that name is its own from now on. */
+    public void adopt(String source) {
+        shelves.adopt(source);
     }
 
     /** What is worth keeping of a fetch: not past the retention age, at most the newest max-per-source. */
@@ -271,9 +281,12 @@ public class ArticleStore {
         return shelves.page(query, offset, limit);
     }
 
-    /** The cache's view of these sources for a stream's {@code initial} frame and its freshness decision. */
-    public CacheSnapshot snapshot(List<Source> sources, Duration freshFor, int limit) {
-        return shelves.snapshot(sources, freshFor, limit);
+    /**
+     * The cache's view of these sources for a stream's {@code initial} frame and its freshness decision,
+     * with the articles kept of removed sources in {@code category} (null: every category).
+     */
+    public CacheSnapshot snapshot(List<Source> sources, String category, Duration freshFor, int limit) {
+        return shelves.snapshot(sources, category, freshFor, limit);
     }
 
     /** Bumped on every change of memory: a snapshot built at one version holds until it moves. */

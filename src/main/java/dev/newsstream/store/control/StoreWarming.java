@@ -16,10 +16,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Start-up only: memory from the database (each configured source's newest articles with their ids,
- * its fetch state, its URLs' validators, and the newest arrivals for {@code Last-Event-ID}).
+ * its fetch state, its URLs' validators, and the newest arrivals for {@code Last-Event-ID}), and the
+ * articles kept of sources removed at run time with {@code articles=keep}.
  */
 @ApplicationScoped
 public class StoreWarming {
@@ -63,6 +67,19 @@ public class StoreWarming {
             shelves.load(source.name(), newest);
             warmed.addAll(newest);
         }
+        // a source an operator removed with articles=keep: what was kept is served as before the restart, under
+        // the name and category it was stored with, never fetched again, until retention takes it (a removal
+        // with articles=drop deleted the rows, so nothing comes back; a source only taken out of the sources
+        // file is not warmed: its rows wait in the database for retention)
+        Set<String> served = new HashSet<>(configured.keySet());
+        for (String name : new TreeSet<>(catalog.removedAtRunTime())) {
+            List<LoggedArticle> kept = repository.newestOf(name, cutoff, settings.maxPerSource());
+            if (kept.isEmpty()) continue;
+            shelves.load(name, kept);
+            shelves.retire(name);
+            served.add(name);
+            warmed.addAll(kept);
+        }
         // stories grouped again in arrival order, as they were first grouped: the same articles get the same ids
         warmed.sort(java.util.Comparator.comparingLong(LoggedArticle::sequence));
         stories.rebuild(warmed.stream().map(LoggedArticle::article).toList());
@@ -71,8 +88,8 @@ public class StoreWarming {
         long last = Math.max(lastId, newestFirst.isEmpty() ? 0 : newestFirst.get(0).sequence());
         long floor = newestFirst.size() > logSize ? newestFirst.get(logSize).sequence() : 0;
         List<LoggedArticle> kept = new ArrayList<>(newestFirst.subList(0, Math.min(logSize, newestFirst.size())));
-        // arrivals of sources no longer configured, or past the age limit, are not replayed
-        kept.removeIf(a -> !configured.containsKey(a.article().source()) || a.article().published().isBefore(cutoff));
+        // arrivals of sources no longer served, or past the age limit, are not replayed
+        kept.removeIf(a -> !served.contains(a.article().source()) || a.article().published().isBefore(cutoff));
         Collections.reverse(kept);
         arrivals.warm(kept, last, floor);
         shelves.warmedLastUpdated(states.all().stream().map(s -> s.stat().lastChecked()).filter(t -> t != null)

@@ -57,25 +57,26 @@ public class InitialFrames {
     public View view(String category, List<Source> sources) {
         // an unknown category has no sources and costs nothing to answer; not keeping it keeps the map
         // as small as the sources file, whatever categories clients make up
-        if (sources.isEmpty()) return build(sources);
+        if (sources.isEmpty()) return build(category, sources);
         Slot slot = slots.computeIfAbsent(category == null ? "" : category, c -> new Slot());
         synchronized (slot) {
             View current = slot.view;
             if (current == null || current.version() != store.version()
                     || System.nanoTime() - current.builtNanos() >= MAX_AGE_NANOS) {
-                slot.view = build(sources);
+                slot.view = build(category, sources);
             }
             return slot.view;
         }
     }
 
-    private View build(List<Source> sources) {
+    private View build(String category, List<Source> sources) {
         long now = System.nanoTime();
         long version = store.version();
         // the event id is read before the snapshot: what it names is in the snapshot (or newer), so a
         // client resuming from it may see an article twice but never misses one
         long sequence = store.lastSequence();
-        CacheSnapshot snapshot = store.snapshot(sources, ingest.freshFor(), settings.initialArticles());
+        // with the articles kept of removed sources in this category (they are no source's any more)
+        CacheSnapshot snapshot = store.snapshot(sources, category, ingest.freshFor(), settings.initialArticles());
         String json = null;
         if (!snapshot.articles().isEmpty()) {
             json = JsonFormat.toJson(new StreamEvent.Initial(frames.withStories(snapshot.articles()), snapshot.stats(),

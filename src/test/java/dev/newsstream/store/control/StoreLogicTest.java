@@ -51,6 +51,42 @@ class StoreLogicTest {
     }
 
     @Test
+    void aDroppedSourceLeavesTheLogAndAResumeStillGetsEverythingElse() {
+        ArrivalLog log = new ArrivalLog(10);
+        log.warm(List.of(), 0, 0);
+        log.append(List.of(new LoggedArticle(1, article("Keep", "k1", T)), new LoggedArticle(2, article("Drop", "d1", T)),
+                new LoggedArticle(3, article("Keep", "k2", T))));
+        assertEquals(1, log.removeSource("Drop"));
+        assertEquals(List.of(1L, 3L), log.after(0, 10, a -> true).articles().stream().map(LoggedArticle::sequence).toList());
+        assertTrue(log.covers(0) && log.covers(2), "the floor and the last number stay");
+        assertEquals(3, log.lastSequence());
+    }
+
+    @Test
+    void aRemovedSourcesKeptArticlesAreServedInTheirCategoryUntilRetentionEmptiesThem() {
+        ArticleShelves shelves = new ArticleShelves();
+        shelves.settings = new StorageSettings();
+        shelves.settings.maxPerSource = 10;
+        shelves.states = new FetchStates();
+        shelves.merge("Kept", List.of(new LoggedArticle(1, article("Kept", "old", T.minusSeconds(7200))),
+                new LoggedArticle(2, article("Kept", "new", T))));
+        java.time.Duration fresh = java.time.Duration.ofMinutes(5);
+        assertEquals(List.of(), shelves.snapshot(List.of(), null, fresh, 10).articles(),
+                "a shelf of no source asked for and not retired is not in a snapshot");
+        shelves.retire("Kept");
+        assertEquals(List.of("new", "old"), shelves.snapshot(List.of(), null, fresh, 10).articles().stream()
+                .map(Article::title).toList());
+        assertEquals(2, shelves.snapshot(List.of(), "c", fresh, 10).totalArticles(), "their stored category is 'c'");
+        assertEquals(0, shelves.snapshot(List.of(), "other", fresh, 10).totalArticles());
+        assertFalse(shelves.snapshot(List.of(), null, fresh, 10).fresh(), "kept articles make no stream fresh");
+
+        assertEquals(1, shelves.dropPublishedBefore(T.minusSeconds(3600)));
+        assertEquals(List.of("new"), shelves.articlesOf("Kept").stream().map(Article::title).toList());
+        assertEquals(1, shelves.dropPublishedBefore(T.plusSeconds(1)));
+        assertEquals(0, shelves.sources(), "retention emptied the removed source's shelf: it is gone");
+    }
+
+    @Test
     void anEmptyLogCoversOnlyItsLastNumber() {
         ArrivalLog log = new ArrivalLog(10);
         log.warm(List.of(), 0, 0);

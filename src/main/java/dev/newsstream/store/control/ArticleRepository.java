@@ -85,6 +85,19 @@ public class ArticleRepository {
                 .getResultList());
     }
 
+    /** Deletes a removed source's articles, fetch state and validators (articles=drop); returns how many articles. */
+    public int deleteSource(String source) {
+        return inTransaction(em -> {
+            int articles = em.createQuery("DELETE FROM StoredArticle a WHERE a.sourceName = :source")
+                    .setParameter("source", source).executeUpdate();
+            em.createQuery("DELETE FROM StoredSourceState s WHERE s.sourceName = :source")
+                    .setParameter("source", source).executeUpdate();
+            em.createQuery("DELETE FROM StoredValidator v WHERE v.sourceName = :source")
+                    .setParameter("source", source).executeUpdate();
+            return articles;
+        });
+    }
+
     /** Deletes articles published before {@code cutoff}; returns how many. */
     public int deletePublishedBefore(Instant cutoff) {
         return inTransaction(em -> em.createQuery("DELETE FROM StoredArticle a WHERE a.publishedAt < :cutoff")

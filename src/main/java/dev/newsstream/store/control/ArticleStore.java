@@ -97,6 +97,8 @@ public class ArticleStore {
     ManagedThreadFactory threads;
 
     private final Object recordLock = new Object();
+    /** Sources removed with articles=drop in this life (until added again): a fetch that ends late records nothing. */
+    private final java.util.Set<String> dropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
     private WriteQueue queue;
     private StoreWriter writer;
@@ -120,7 +122,8 @@ public class ArticleStore {
         }
         delivery.open(); // before any fetch here: a record of another instance never lands on a cold store
         queue = new WriteQueue(settings.maxPerSource());
-        writer = new StoreWriter(queue, statements, retention::inDatabase, database::ping, settings.password());
+        writer = new StoreWriter(queue, statements, retention::inDatabase, this::deleteRows, database::ping,
+                settings.password());
         writer.start(threads);
         long retry = Math.max(100, settings.retryInterval().toMillis());
         ticks.add(scheduler.scheduleWithFixedDelay(() -> {
@@ -178,6 +181,7 @@ public class ArticleStore {
         urlValidators.forEach((url, headers) -> validators.put(url.toString(), headers));
         FetchRecord record;
         synchronized (recordLock) { // numbering and delivery in one order: the arrival log takes growing ids
+            if (dropped.contains(source.name())) return List.of(); // removed while its fetch ended
             List<LoggedArticle> known = new ArrayList<>();
             List<Article> fresh = new ArrayList<>();
             if (articles != null) {
@@ -197,8 +201,10 @@ public class ArticleStore {
             record = new FetchRecord(source.name(), articles != null, arrived, known, stateForCount.apply(count),
                     validators);
             delivery.deliver(record);
+            // queued under the lock too (it never waits): a drop of this source comes wholly after it, so the
+            // writer's purge of the source follows this write
+            queue.submit(SourceWrite.of(record));
         }
-        queue.submit(SourceWrite.of(record));
         timings.add(System.nanoTime() - started);
         return shelves.articlesOf(source.name());
     }
@@ -214,13 +220,25 @@ public class ArticleStore {
             shelves.retire(source);
             return;
         }
+        synchronized (recordLock) { // a record of this source is either whole before this or refused after it
+            dropped.add(source);
+        }
         shelves.remove(source);
         states.remove(source);
         arrivals.forget(source);
+        // the catalog deleted the rows when it stored the removal, but a write of this source taken by the
+        // writer just before (or waiting for it) would put them back: the writer deletes them again after it
+        queue.purge(source);
+    }
+
+    private void deleteRows(String source) {
+        int deleted = repository.deleteSource(source);
+        if (deleted > 0) LOG.info(() -> "Removed source " + source + ": " + deleted + " articles written after the removal deleted");
     }
 
     /** A source was added: a shelf kept of an earlier source of that name is its own from now on. */
     public void adopt(String source) {
+        dropped.remove(source);
         shelves.adopt(source);
     }
 

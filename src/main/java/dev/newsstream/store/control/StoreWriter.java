@@ -43,6 +43,7 @@ final class StoreWriter {
     private final WriteQueue queue;
     private final SourceWriteStatements statements;
     private final Runnable retention;
+    private final java.util.function.Consumer<String> purge;
     private final Ping ping;
     private final String password;
 
@@ -60,6 +61,13 @@ final class StoreWriter {
     private final AtomicLong writeNanos = new AtomicLong();
 
     StoreWriter(WriteQueue queue, SourceWriteStatements statements, Runnable retention, Ping ping, String password) {
+        this(queue, statements, retention, source -> { }, ping, password);
+    }
+
+    /** {@code purge} deletes a removed source's rows (see {@link WriteQueue#purge}). */
+    StoreWriter(WriteQueue queue, SourceWriteStatements statements, Runnable retention,
+                java.util.function.Consumer<String> purge, Ping ping, String password) {
+        this.purge = purge;
         this.queue = queue;
         this.statements = statements;
         this.retention = retention;
@@ -85,6 +93,7 @@ final class StoreWriter {
                 }
                 try {
                     if (next == WriteQueue.RETENTION) runRetention();
+                    else if (next instanceof WriteQueue.Purge p) purge(p.source());
                     else write((WriteQueue.Job) next);
                 } catch (Throwable t) { // nothing may end the writer: a write that throws anything is retried later
                     LOG.log(Level.SEVERE, "The store writer met an unexpected failure; it goes on", t);
@@ -110,6 +119,18 @@ final class StoreWriter {
                 stopped = why;
                 LOG.severe("The store writer stopped (" + why + "); " + queue.depth() + " source write(s) not written");
             }
+        }
+    }
+
+    private void purge(String source) {
+        try {
+            purge.accept(source);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.log(Level.WARNING, "Deleting the rows of removed source '" + source + "' failed: "
+                    + NewsDatabase.reason(e, password) + "; tried again at the next check");
+            queue.purgeAgain(source);
+            queue.pause();
         }
     }
 

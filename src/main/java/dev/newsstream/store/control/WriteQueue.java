@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +33,7 @@ final class WriteQueue {
     private final Condition work = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final LinkedHashMap<String, Job> pending = new LinkedHashMap<>();
+    private final LinkedHashSet<String> purges = new LinkedHashSet<>();
     private boolean paused;
     private boolean busy;
     private Job current;
@@ -69,6 +71,31 @@ final class WriteQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A removed source's rows are to go (articles=drop): its waiting write is discarded, and the writer
+     * deletes its rows next, after the write of it under way if there is one, so no write of the
+     * source can land after the deletion.
+     */
+    void purge(String source) {
+        lock.lock();
+        try {
+            pending.remove(source);
+            purges.add(source);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A removed source whose writes may still come: another purge after them (a failed purge, a late write). */
+    void purgeAgain(String source) {
+        purge(source);
+    }
+
+    /** What the writer takes to delete a removed source's rows. */
+    record Purge(String source) {
     }
 
     void requestRetention() {
@@ -116,12 +143,18 @@ final class WriteQueue {
     Object take() throws InterruptedException {
         lock.lock();
         try {
-            while (running && (paused || (!retentionDue && pending.isEmpty()))) work.await();
+            while (running && (paused || (!retentionDue && pending.isEmpty() && purges.isEmpty()))) work.await();
             if (!running) return null;
             busy = true;
             if (retentionDue) {
                 retentionDue = false;
                 return RETENTION;
+            }
+            if (!purges.isEmpty()) {
+                Iterator<String> name = purges.iterator();
+                Purge purge = new Purge(name.next());
+                name.remove();
+                return purge;
             }
             Iterator<Map.Entry<String, Job>> first = pending.entrySet().iterator();
             Job job = first.next().getValue();
@@ -152,7 +185,7 @@ final class WriteQueue {
         long deadline = System.nanoTime() + max.toNanos();
         lock.lock();
         try {
-            while ((busy || !pending.isEmpty()) && !paused && running) {
+            while ((busy || !pending.isEmpty() || !purges.isEmpty()) && !paused && running) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 idle.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);

@@ -87,6 +87,23 @@ class StoreLogicTest {
     }
 
     @Test
+    void aDroppedSourcesWaitingWriteIsDiscardedAndItsRowsAreDeletedAfterTheWriteUnderWay() throws Exception {
+        WriteQueue queue = new WriteQueue(10);
+        queue.submit(SourceWrite.of("Drop", List.of(logged(1)), null, Map.of()));
+        Object underWay = queue.take(); // the writer took this write before the drop
+        queue.submit(SourceWrite.of("Drop", List.of(logged(2)), null, Map.of()));
+        queue.submit(SourceWrite.of("Other", List.of(logged(3)), null, Map.of()));
+        queue.purge("Drop");
+        queue.done();
+        assertTrue(underWay instanceof WriteQueue.Job);
+        assertEquals(new WriteQueue.Purge("Drop"), queue.take(), "the purge comes before any other write");
+        queue.done();
+        assertEquals("Other", ((WriteQueue.Job) queue.take()).write.source(), "the dropped source's waiting write is gone");
+        queue.done();
+        assertTrue(queue.flush(java.time.Duration.ofMillis(10)));
+    }
+
+    @Test
     void anEmptyLogCoversOnlyItsLastNumber() {
         ArrivalLog log = new ArrivalLog(10);
         log.warm(List.of(), 0, 0);

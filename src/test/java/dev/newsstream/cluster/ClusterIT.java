@@ -77,8 +77,9 @@ class ClusterIT {
                 "NEWSSTREAM_CLUSTER_LEASE", LEASE.toSeconds() + "s",
                 "NEWSSTREAM_INGEST_INITIAL_DELAY", "2s",
                 "NEWSSTREAM_INGEST_INTERVAL", "3s",
-                "NEWSSTREAM_FETCH_MIN_INTERVAL", "0s"), 2); // every stream with use_cache=false really fetches
-        servers.addAll(nodes.bootAll("cluster"));
+                "NEWSSTREAM_FETCH_MIN_INTERVAL", "0s"), 3); // every stream with use_cache=false really fetches
+        // two now; the third member (in everyone's member list from the start) is the rolling deploy's new one
+        servers.addAll(nodes.bootFirst("cluster", 2));
     }
 
     @AfterAll
@@ -276,10 +277,79 @@ class ClusterIT {
     }
 
     @Test
+    @Order(80)
+    void aRollingDeployLosesNoArticleAndAResumeCrossesIt() throws Exception {
+        ServerProcess old = servers.get(0);
+        try (SseConnection client = SseConnection.open(old.uri("/news/stream?category=cluster&live=true"))) {
+            List<Frame> seen = new ArrayList<>(client.eventsUntil("complete", ofSeconds(30)));
+            // the new version starts through start.sh against the same database while the old ones serve
+            ServerProcess fresh = nodes.boot("cluster-c", 2);
+            servers.add(fresh);
+            assertTrue(waitFor(() -> servers.stream().filter(ServerProcess::alive)
+                    .allMatch(s -> cluster(s).getJsonArray("members").size() == 3), ofSeconds(60)),
+                    () -> "three members: " + cluster(fresh));
+            try (SseConnection onNew = SseConnection.open(fresh.uri("/news/stream?category=cluster&live=true"))) {
+                onNew.eventsUntil("complete", ofSeconds(30));
+                feeds.putFeed("/c3.xml", feed("/c3.xml", 4));
+                refreshOn(holder());
+                assertTrue(waitFor(() -> titles(drain(client, seen)).contains("/c3.xml item 4"), ofSeconds(20)),
+                        () -> "the old instance's client gets it: " + seen);
+                List<Frame> onNewFrames = new ArrayList<>();
+                assertTrue(waitFor(() -> titles(drain(onNew, onNewFrames)).contains("/c3.xml item 4"), ofSeconds(20)),
+                        () -> "and so does the new one's: " + onNewFrames);
+            }
+            // the old one stops (a clean stop: it hands on the lease if it holds it); its client reconnects
+            old.close();
+            String lastId = seen.stream().map(Frame::id).filter(id -> id != null && !id.isEmpty())
+                    .reduce((a, b) -> b).orElseThrow();
+            feeds.putFeed("/c3.xml", feed("/c3.xml", 5));
+            assertTrue(waitFor(() -> servers.stream().filter(ServerProcess::alive)
+                    .anyMatch(s -> cluster(s).getBoolean("lease_held_here")), LEASE.plusSeconds(10)), "a lease holder");
+            refreshOn(holder());
+            try (SseConnection resumed = SseConnection.open(fresh.uri("/news/stream?category=cluster&live=true"),
+                    Map.of("Last-Event-ID", lastId))) {
+                List<Frame> frames = resumed.eventsUntil("complete", ofSeconds(30));
+                assertEquals(List.of("/c3.xml item 5"), titles(frames), "exactly what it missed, on the new one: " + frames);
+            }
+            assertEquals(1, titles(seen).stream().filter("/c3.xml item 4"::equals).count(), "once: " + seen);
+        }
+        for (String title : List.of("/c1.xml item 4", "/c2.xml item 6", "/c3.xml item 4", "/c3.xml item 5")) {
+            ServerProcess fresh = servers.get(servers.size() - 1);
+            assertTrue(waitFor(() -> cached(fresh).contains(title), ofSeconds(20)), title + " is on the new one");
+        }
+    }
+
+    /** Adds what has come on a live connection by now to {@code into}; returns it. */
+    static List<Frame> drain(SseConnection connection, List<Frame> into) {
+        try {
+            Frame f;
+            while ((f = connection.nextEvent(Duration.ofMillis(200))) != null) into.add(f);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return into;
+    }
+
+    /** The titles an instance holds in category "cluster" (a cached stream's articles). */
+    static List<String> cached(ServerProcess server) {
+        try (SseConnection s = SseConnection.open(server.uri("/news/stream?category=cluster"))) {
+            List<Frame> frames = s.eventsUntil("complete", ofSeconds(30));
+            List<String> all = new ArrayList<>(titles(frames));
+            all.addAll(fetched(frames));
+            frames.stream().filter(f -> "initial".equals(f.event()))
+                    .flatMap(f -> f.json().getJsonArray("articles").stream())
+                    .forEach(a -> all.add(a.asJsonObject().getString("title")));
+            return all;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     @Order(90)
     void killingTheLeaseHolderMovesTheLeaseWithinTheLeasePeriodAndTheRefreshGoesOn() throws Exception {
         ServerProcess leader = holder();
-        ServerProcess survivor = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+        ServerProcess survivor = other(leader);
         // the leader dies in the middle of a fetch the survivor's stream waits for: that stream gets a retry
         feeds.setDelay("/slow.xml", Duration.ofSeconds(120));
         feeds.putFeed("/slow.xml", feed("/slow.xml", 4));

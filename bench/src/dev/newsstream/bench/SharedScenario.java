@@ -47,12 +47,13 @@ final class SharedScenario {
             try (Server server = Server.start(Bench.basedir, dir, Bench.javaOpts, Server.settings(
                     "NEWSSTREAM_SOURCES", file.toString(),
                     "NEWSSTREAM_INGEST_ENABLED", "false",
-                    "NEWSSTREAM_STREAM_MAX_PER_ADDRESS", "1000")); // every client comes from 127.0.0.1
+                    "NEWSSTREAM_STREAM_MAX_PER_ADDRESS", "1000",   // every client comes from 127.0.0.1
+                    "NEWSSTREAM_FETCH_MAX_PER_HOST", "1000"));     // every feed is on one fixture host
                  SseSwarm swarm = new SseSwarm(server.port())) {
                 print("server: pid " + server.pid() + ", port " + server.port() + ", ready after " + server.bootMillis
                         + " ms; " + (FAST + SLOW) + " sources in category shared (" + FAST + " delayed "
                         + FAST_DELAY.toMillis() + " ms, " + SLOW + " delayed " + SLOW_DELAY.toMillis()
-                        + " ms); feed executor 64 threads; min-interval 10 s, fresh-for 120 s (defaults); ingest off");
+                        + " ms); feed executor 64 threads; NEWSSTREAM_FETCH_MAX_PER_HOST=1000 (one fixture host); min-interval 10 s, fresh-for 120 s (defaults); ingest off");
 
                 // warm-up on the "warm" category: same code paths, other sources
                 for (int round = 0; round < 2; round++) {

@@ -69,11 +69,12 @@ final class StalledScenario {
             try (Server server = Server.start(Bench.basedir, dir, JAVA_OPTS, Server.settings(
                     "NEWSSTREAM_SOURCES", file.toString(),
                     "NEWSSTREAM_INGEST_ENABLED", "false",
-                    "NEWSSTREAM_STREAM_MAX_ACTIVE", String.valueOf(STALLED + 100)));
+                    "NEWSSTREAM_STREAM_MAX_ACTIVE", String.valueOf(STALLED + 100),
+                    "NEWSSTREAM_FETCH_MAX_PER_HOST", "64"))); // every feed is on one fixture host
                  SseSwarm swarm = new SseSwarm(server.port())) {
                 print("server: pid " + server.pid() + ", port " + server.port() + ", " + JAVA_OPTS + ", ready after "
                         + server.bootMillis + " ms; " + SOURCES + " sources x " + ITEMS + " items (feeds answer after"
-                        + " 200 ms), category many; NEWSSTREAM_STREAM_MAX_ACTIVE=" + (STALLED + 100) + "; everything"
+                        + " 200 ms), category many; NEWSSTREAM_STREAM_MAX_ACTIVE=" + (STALLED + 100) + ", NEWSSTREAM_FETCH_MAX_PER_HOST=64; everything"
                         + " else default (write deadline 10 s, heartbeat 250 ms, 1 MiB per client, 50 per address,"
                         + " min-interval 10 s)");
                 server.post("/cache/refresh");

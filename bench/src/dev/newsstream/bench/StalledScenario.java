@@ -70,7 +70,7 @@ final class StalledScenario {
                     "NEWSSTREAM_SOURCES", file.toString(),
                     "NEWSSTREAM_INGEST_ENABLED", "false",
                     "NEWSSTREAM_STREAM_MAX_ACTIVE", String.valueOf(STALLED + 100),
-                    "NEWSSTREAM_FETCH_MAX_PER_HOST", "64"))); // every feed is on one fixture host
+                    "NEWSSTREAM_FETCH_MAX_PER_HOST", "64")); // every feed is on one fixture host
                  SseSwarm swarm = new SseSwarm(server.port())) {
                 print("server: pid " + server.pid() + ", port " + server.port() + ", " + JAVA_OPTS + ", ready after "
                         + server.bootMillis + " ms; " + SOURCES + " sources x " + ITEMS + " items (feeds answer after"

@@ -5,7 +5,6 @@ import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceResult;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.CacheSnapshot;
-import dev.newsstream.store.entity.LoggedArticle;
 import dev.newsstream.stream.entity.Progress;
 import dev.newsstream.stream.entity.StreamEvent;
 import dev.newsstream.stream.entity.StreamRequest;
@@ -60,25 +59,19 @@ public final class StreamSession {
     private final StreamSettings settings;
     private final ArticleStore store;
     private final SseChannel channel;
+    private final ArrivalFollower arrivals;
     private final CloseListener listener;
     private final Instant startedAt = Instant.now();
     private final Instant expiresAt;
     private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
     private final Object progressLock = new Object();
-    private final Object pumpLock = new Object();
+    private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>(); // reports waiting for room (progressLock)
     private int completed;
     private int successful;
     private int failed;
     private int totalArticles;
     private volatile int completedSoFar; // for readers that must not take the lock
     private volatile boolean finished;
-    private volatile boolean pumping;     // articles flow from the arrival log, at the client's pace
-    private volatile long pumpLimit;      // ... up to this arrival (the replay of a resume) or without end (live)
-    private Runnable afterCatchUp;        // what follows once the pump reached pumpLimit (guarded by pumpLock)
-    private volatile long cursor;         // every matching arrival up to here was sent (or carried) to this client
-    private final long startedAt0;        // the last arrival when this stream opened: it gets everything after it
-    private final java.util.Set<String> carried = ConcurrentHashMap.newKeySet(); // live: sent in source_complete
-    private volatile long carriedUpTo;    // after this arrival no carried article can come from the log any more
     private volatile String phase = "starting";
 
     public StreamSession(String id, List<Source> sources, boolean live, String category, SessionServices services,
@@ -94,9 +87,8 @@ public final class StreamSession {
         this.listener = listener;
         this.expiresAt = startedAt.plus(settings.jitteredLifetime());
         this.channel = channels.open(id, this::channelClosed);
-        this.channel.onDrained(this::pump);
-        this.cursor = store.lastSequence();
-        this.startedAt0 = cursor;
+        this.channel.onDrained(this::drained);
+        this.arrivals = new ArrivalFollower(store, channel, services.articles(), inCategory);
     }
 
     public SseChannel channel() {
@@ -121,7 +113,8 @@ public final class StreamSession {
         InitialFrames.View cache = services.initials().view(category, sources);
         OptionalLong resumeFrom = request.lastSequence();
         if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
-            replayFrom(resumeFrom.getAsLong(), () -> proceed(request, cache, true));
+            // what it missed, in order and at its own pace, up to the arrivals of the moment it reconnected
+            arrivals.replayFrom(resumeFrom.getAsLong(), () -> proceed(request, cache, true));
             return;
         }
         boolean hinted = false;
@@ -154,12 +147,8 @@ public final class StreamSession {
         }
     }
 
-    /**
-     * The id frames are stamped with: every matching article that arrived up to it was sent to this client
-     * (in {@code initial} or as {@code article} frames), so a resume from any id it saw loses nothing.
-     */
     private long position() {
-        return cursor;
+        return arrivals.position();
     }
 
     private void sendResync(String why) {
@@ -175,21 +164,6 @@ public final class StreamSession {
             StreamEvent.Failure failure = new StreamEvent.Failure(id, error);
             channel.sendLast(failure.status(), position(), failure);
         }
-    }
-
-    /**
-     * A resuming client first gets every article of its categories that arrived after its last event id,
-     * in order and at its own pace (the writer refills the outbox as the client reads), up to the
-     * arrivals of the moment it reconnected; then {@code next} runs (starting and the fetches).
-     */
-    private void replayFrom(long lastSequence, Runnable next) {
-        synchronized (pumpLock) {
-            cursor = Math.min(lastSequence, startedAt0);
-            pumpLimit = startedAt0;
-            afterCatchUp = next;
-            pumping = true;
-        }
-        pump();
     }
 
     private void sendStarting(int activeStreams, boolean retryHint) {
@@ -256,32 +230,56 @@ public final class StreamSession {
     }
 
     private void sourceDone(SourceResult result) {
-        synchronized (progressLock) { // keeps frames in order: no source_complete can follow complete
-            if (finished || channel.isClosed()) return;
+        report(() -> {
             completedSoFar = ++completed;
             if (result.failed()) failed++; else successful++;
             totalArticles += result.articles().size();
             if (live) {
-                List<Article> first = result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size()));
-                first.forEach(a -> carried.add(key(a)));
+                arrivals.carried(result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size())));
             }
             // the articles' JSON is made once per result for every stream that waited for it
             channel.sendJson("source_complete", position(),
                     services.results().json(id, result, Progress.of(completed, sources.size())));
-            if (completed == sources.size()) finish();
-        }
+        });
     }
 
     private void sourceFailed(Source source, String error) {
-        synchronized (progressLock) {
-            if (finished || channel.isClosed()) return;
+        report(() -> {
             completedSoFar = ++completed;
             failed++;
             StreamEvent.SourceError event = new StreamEvent.SourceError(id, source.name(), error,
                     Progress.of(completed, sources.size()));
             channel.send(event.status(), position(), event);
-            if (completed == sources.size()) finish();
+        });
+    }
+
+    /**
+     * Reports one source now if the client has room for it, else holds the report until the client has
+     * read what it was given. Results of a hundred sources can be ready at the same moment (answered from
+     * the cache, or a burst of shared fetches finishing): queued at once they are megabytes, more than a
+     * client may pin, and a healthy client would be dropped as too slow. Held, they cost a reference to
+     * the shared result each, and the client gets them at its own pace, in order, and then
+     * {@code complete}.
+     */
+    private void report(Runnable frame) {
+        synchronized (progressLock) { // keeps frames in order: no source_complete can follow complete
+            if (finished || channel.isClosed()) return;
+            if (held.isEmpty() && channel.wantsMore(1)) emit(frame);
+            else held.add(frame);
         }
+    }
+
+    private void emit(Runnable frame) {
+        frame.run();
+        if (completed == sources.size()) finish();
+    }
+
+    /** The writer found the outbox empty: held reports go first, then the arrival log. */
+    private void drained() {
+        synchronized (progressLock) {
+            while (!finished && !held.isEmpty() && channel.wantsMore(1)) emit(held.poll());
+        }
+        pump();
     }
 
     private void finish() {
@@ -304,58 +302,12 @@ public final class StreamSession {
         // carried skipped: every article stored after the start exactly once, whichever flight stored it.
         channel.send(done.status(), position(), done);
         phase = "live";
-        synchronized (pumpLock) {
-            carriedUpTo = store.lastSequence();
-            pumpLimit = Long.MAX_VALUE;
-            pumping = true;
-        }
-        pump();
+        arrivals.followLive();
     }
 
-    private static final int PAGE = 32;
-
-    /**
-     * Moves arrivals into the outbox while the client keeps up. Called by the fan-out when articles
-     * arrive and by the writer whenever the outbox runs empty, so a burst (or a resume's backlog) is
-     * delivered at the client's own pace and never overflows a healthy client's outbox.
-     */
+    /** New arrivals in the store: a live stream takes what it has room for. */
     public void pump() {
-        if (!pumping || channel.isClosed()) return;
-        Runnable next = null;
-        synchronized (pumpLock) {
-            if (!pumping) return;
-            while (channel.wantsMore(PAGE)) {
-                long limit = pumpLimit;
-                if (cursor >= limit || cursor >= store.lastSequence()) break;
-                ArticleStore.ArrivalPage page = store.arrivedAfter(cursor, PAGE, inCategory);
-                if (page == null) {
-                    channel.close("client too slow: fell more than the live log behind");
-                    return;
-                }
-                for (LoggedArticle arrived : page.articles()) {
-                    if (arrived.sequence() > limit) break;
-                    if (carried.isEmpty() || !carried.remove(key(arrived.article()))) sendArticle(arrived);
-                }
-                long reached = Math.min(page.cursor(), limit);
-                if (reached <= cursor) break;
-                cursor = reached;
-                if (!carried.isEmpty() && cursor >= carriedUpTo) carried.clear();
-            }
-            if (afterCatchUp != null && cursor >= pumpLimit) {
-                next = afterCatchUp;
-                afterCatchUp = null;
-                pumping = false;
-            }
-        }
-        if (next != null) next.run();
-    }
-
-    private static String key(Article article) {
-        return article.source() + '\n' + article.key();
-    }
-
-    private void sendArticle(LoggedArticle arrived) {
-        channel.sendJson("article", arrived.sequence(), services.articles().json(arrived));
+        arrivals.pump();
     }
 
     /** Heartbeats come fast while fetches are pending (to find vanished clients) and slow when idle. */
@@ -364,13 +316,13 @@ public final class StreamSession {
             channel.end("stream lifetime reached; reconnect with Last-Event-ID");
             return;
         }
-        Duration interval = pending.isEmpty() && pumping ? settings.liveHeartbeat() : settings.heartbeat();
+        Duration interval = pending.isEmpty() && arrivals.following() ? settings.liveHeartbeat() : settings.heartbeat();
         channel.heartbeat(nowNanos, interval);
     }
 
     private void channelClosed(String reason) {
         phase = "closed";
-        pumping = false;
+        arrivals.stop();
         listener.closed(this, reason, cancelPending());
     }
 
@@ -395,7 +347,7 @@ public final class StreamSession {
     }
 
     public long cursor() {
-        return cursor;
+        return arrivals.position();
     }
 
     public int totalSources() {

@@ -74,7 +74,7 @@ class SourcesIT {
                 item("Beekeepers report record lavender honey harvest", "zeta-2", 2),
                 item("Chess prodigy draws against grandmaster in Tbilisi", "zeta-3", 3))));
         feeds.putFeed("/kept/eta.xml", FixtureFeedServer.rss("Eta", List.of(
-                item("Volcanic ash delays ferries across the archipelago", "eta-1", 1),
+                item("Glacier museum opens its doors in Reykjavik harbour", "eta-1", 1), // joins Zeta's story
                 item("Origami robotics lab unveils folding drone", "eta-2", 2))));
         work = Build.workDir("sources-it");
         for (String dir : List.of("data-1", "data-3")) delete(work.resolve(dir));
@@ -198,17 +198,18 @@ class SourcesIT {
      */
     Kept runTimeSourcesRemovedKeepTheirArticlesOrDropThem(ServerProcess server, int gamma) throws Exception {
         long resumeFrom = Long.parseLong(lastFrame(server, "/news/stream?category=news").id());
-        for (String name : List.of("Zeta", "Eta")) {
+        for (String name : List.of("Zeta", "Eta")) { // one after the other: Zeta's article starts the shared story
             String body = "{\"name\":\"" + name + "\",\"url\":\"" + feeds.url("/kept/" + name.toLowerCase() + ".xml")
                     + "\",\"category\":\"kept\"}";
             HttpResponse<String> added = Http.send(json(server.uri("/sources"), body, TOKEN));
             assertEquals(201, added.statusCode(), added.body());
-        }
-        try (SseConnection fetch = SseConnection.open(server.uri("/news/stream?category=kept&use_cache=false"))) {
-            fetch.eventsUntil("complete", ofSeconds(60));
+            try (SseConnection fetch = SseConnection.open(server.uri("/news/stream?category=kept&use_cache=false"))) {
+                fetch.eventsUntil("complete", ofSeconds(60));
+            }
         }
         assertEquals(3, newsTotal(server, "Zeta"));
         assertEquals(2, newsTotal(server, "Eta"));
+        assertEquals(List.of("Eta"), alsoReportedBy(server, "Zeta", "Glacier museum opens its doors in Reykjavik harbour"));
 
         HttpResponse<String> dropped = Http.send(delete(server.uri("/sources/Eta?articles=drop"), TOKEN));
         assertEquals("dropped", Http.json(dropped).getString("articles"), dropped.body());
@@ -216,6 +217,8 @@ class SourcesIT {
         assertEquals("kept", Http.json(keptZeta).getString("articles"), keptZeta.body());
         assertEquals(0, newsTotal(server, "Eta"), "dropped with its source");
         assertEquals(3, newsTotal(server, "Zeta"), "kept as asked");
+        assertEquals(List.of(), alsoReportedBy(server, "Zeta", "Glacier museum opens its doors in Reykjavik harbour"),
+                "a dropped source is no longer named as also reporting a story");
 
         Map<String, String> zetaStories = storiesOf(server, "Zeta");
         List<String> initial = initialTitles(server, "/news/stream?category=kept");
@@ -312,6 +315,16 @@ class SourcesIT {
             stories.put(v.asJsonObject().getString("title"), v.asJsonObject().getString("story_id"));
         }
         return stories;
+    }
+
+    /** The sources /news names as also reporting the story of a source's article. */
+    static List<String> alsoReportedBy(ServerProcess server, String source, String title) {
+        for (JsonValue v : Http.getJson(server.uri("/news?source=" + source)).getJsonArray("articles")) {
+            if (!v.asJsonObject().getString("title").equals(title)) continue;
+            return v.asJsonObject().getJsonArray("also_reported_by").stream()
+                    .map(r -> r.asJsonObject().getString("source")).toList();
+        }
+        throw new AssertionError(source + " has no article '" + title + "'");
     }
 
     static List<String> initialTitles(ServerProcess server, String path) throws InterruptedException {

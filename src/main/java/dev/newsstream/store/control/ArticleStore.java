@@ -76,6 +76,9 @@ public class ArticleStore {
     StoreWarming warming;
 
     @Inject
+    dev.newsstream.story.control.Stories stories;
+
+    @Inject
     StoreRetention retention;
 
     @Inject
@@ -226,6 +229,7 @@ public class ArticleStore {
         shelves.remove(source);
         states.remove(source);
         arrivals.forget(source);
+        stories.dropped(source);
         // the catalog deleted the rows when it stored the removal, but a write of this source taken by the
         // writer just before (or waiting for it) would put them back: the writer deletes them again after it
         queue.purge(source);

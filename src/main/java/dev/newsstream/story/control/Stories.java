@@ -126,6 +126,15 @@ public class Stories {
         return new StoryPage(page, leads.size(), limit, offset);
     }
 
+    /** A removed source's articles were dropped: no story names it any more (see StoryIndex#forgetSource). */
+    public void dropped(String source) {
+        int forgotten;
+        synchronized (index) {
+            forgotten = index.forgetSource(source);
+        }
+        LOG.info(() -> "Stories: " + forgotten + " articles of dropped source " + source + " forgotten");
+    }
+
     /** Stories in the window now, and articles whose story is remembered: for figures. */
     public int stories() {
         return index.stories();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -281,6 +282,30 @@ public final class StoryIndex {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /**
+     * A source's articles were dropped (its removal with articles=drop): they leave every story they were
+     * in (the story keeps its id and terms) and are no longer known, so nobody names that source as
+     * "also reported by" any more. Returns how many articles were forgotten. Writer only; a scan of the
+     * index, for an operator's request.
+     */
+    public int forgetSource(String source) {
+        String prefix = Report.ref(source, "");
+        Set<Story> touched = new HashSet<>();
+        int forgotten = 0;
+        for (var it = byArticle.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Story> e = it.next();
+            if (!e.getKey().startsWith(prefix)) continue;
+            touched.add(e.getValue());
+            it.remove();
+            forgotten++;
+        }
+        for (Story story : touched) {
+            story.members = story.members.stream().filter(r -> !r.source().equals(source)).toList();
+            story.refs.removeIf(ref -> ref.startsWith(prefix));
+        }
+        return forgotten;
     }
 
     /** The distinct terms of the index, for tests and figures. */

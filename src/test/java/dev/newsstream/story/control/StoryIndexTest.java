@@ -45,6 +45,18 @@ class StoryIndexTest {
     }
 
     @Test
+    void aDroppedSourceLeavesItsStoriesWhichKeepTheirIds() {
+        StoryIndex index = index();
+        var first = add(index, "BBC World", "a", "Magnitude 7.1 earthquake strikes off Japan's Miyagi coast, tsunami advisory issued", T0);
+        add(index, "CNA", "b", "Strong 7.1 quake hits off Miyagi, Japan issues tsunami advisory", T0.plusSeconds(600));
+        assertEquals(1, index.forgetSource("CNA"));
+        assertEquals(List.of("BBC World"), first.members().stream().map(Report::source).toList());
+        assertTrue(index.storyOf("CNA", "b").isEmpty(), "the dropped article is no longer known");
+        assertEquals(first.id(), index.storyOf("BBC World", "a").orElseThrow().id());
+        assertEquals(0, index.forgetSource("CNA"));
+    }
+
+    @Test
     void aReFetchedArticleKeepsItsStory() {
         StoryIndex index = index();
         var story = add(index, "BBC World", "a", "Magnitude 7.1 earthquake strikes off Japan", T0);

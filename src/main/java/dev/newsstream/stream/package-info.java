@@ -8,8 +8,7 @@
  *
  * <p>Entry points:
  * <ul>
- * <li>{@code boundary.NewsStreamResource}: {@code GET /news/stream}, returns at once; its
- *     {@code ConnectionWatch} closes a stream as soon as the container learns its connection is gone;</li>
+ * <li>{@code boundary.NewsStreamResource}: {@code GET /news/stream}, returns at once;</li>
  * <li>{@code boundary.StreamsResource}: {@code GET /debug/streams}, counters only;</li>
  * <li>{@code control.StreamRegistry}: admission under the caps, the heartbeat ticker, the live fan-out;
  *     {@code openChannel} keeps other SSE responses (a refresh's progress) warm;</li>

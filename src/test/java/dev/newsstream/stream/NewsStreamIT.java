@@ -416,6 +416,19 @@ class NewsStreamIT {
     }
 
     @Test
+    void anIdleLiveClientThatLeavesIsLetGoWithoutWaitingForItsHeartbeats() throws Exception {
+        // live heartbeat 15 s (the default): finding the client by failed writes takes three of them, ~38 s
+        // category "initial": other tests here count on "valid" never having been fetched before them
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=initial&live=true"))) {
+            stream.eventsUntil("complete", ofSeconds(30));
+            awaitActiveStreams(1, ofSeconds(5));
+        }
+        long left = System.nanoTime();
+        awaitActiveStreams(0, ofSeconds(12)); // the socket probe (every 5 s) sees the client's FIN
+        System.out.printf("an idle live client that left was let go after %d ms%n", (System.nanoTime() - left) / 1_000_000);
+    }
+
+    @Test
     void healthEndpointsAnswerUp() {
         for (String path : List.of("/health", "/health/live", "/health/ready", "/health/started")) {
             HttpResponse<String> response = Http.get(uri(path));

@@ -66,6 +66,5 @@ public class NewsStreamResource {
         String lastEventId = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader : lastEventIdParam;
         StreamRequest request = new StreamRequest(category, useCache.value(), live.value(), lastEventId);
         registry.open(id, request, servletRequest, catalog.inCategory(category), sink, sse);
-        ConnectionWatch.watch(servletRequest, () -> registry.connectionGone(id));
     }
 }

@@ -41,6 +41,7 @@ public final class ClientConnection {
     private final Method closeSilently;
     private final int sendBuffer;
     private final String unobservable;
+    private SocketChannel socket;
     private Method setMax;
     private int originalMax;
 
@@ -80,6 +81,8 @@ public final class ClientConnection {
             setMax.invoke(connection, -1); // never block a write: the channel gates them by the queue's size
             ClientConnection observed = new ClientConnection(connection, queue, queuedBytes, closeSilently, effective, null);
             observed.setMax = setMax;
+            // under TLS the client may still send records (a key update) that must not be taken from the engine
+            if (!request.isSecure()) observed.socket = channel;
             observed.originalMax = originalMax;
             return observed;
         } catch (ReflectiveOperationException | RuntimeException | IOException | LinkageError e) {
@@ -146,6 +149,24 @@ public final class ClientConnection {
             setMax.invoke(connection, originalMax);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "Restoring the connection's write queue limit failed", e);
+        }
+    }
+
+    /**
+     * Whether the client has closed its end: a non-blocking read of the socket sees the end of the stream
+     * (or a reset). Only asked while an event stream is open on the connection, when an HTTP/1.1 client
+     * sends nothing (EventSource never pipelines), so nothing of a later request can be taken from it.
+     * Cheap: one system call that returns at once; never blocks.
+     */
+    public boolean peerClosed() {
+        SocketChannel s = socket;
+        if (s == null) return false;
+        try {
+            return s.read(java.nio.ByteBuffer.allocate(1)) < 0;
+        } catch (IOException e) {
+            return true; // reset by the peer, or closed under us: gone either way
+        } catch (RuntimeException e) {
+            return false; // a blocking channel after all (IllegalBlockingModeException): not ours to judge
         }
     }
 

@@ -60,6 +60,7 @@ public final class SseChannel {
     private volatile long writeStartedNanos; // 0 while no write is in progress
     private volatile Runnable onDrained = () -> { };
     private volatile boolean letGo;
+    private long nextProbeNanos;             // the ticker's own: when to ask the socket whether the client left
 
     public SseChannel(String id, SseEventSink sink, Sse sse, StreamSettings settings, Executor writer,
                       Consumer<String> onClose) {
@@ -76,6 +77,9 @@ public final class SseChannel {
         this.writer = writer;
         this.onClose = onClose;
         this.outbox = new ArrayBlockingQueue<>(Math.max(8, settings.buffer()));
+        // spread the probes of streams opened together over one probe interval
+        this.nextProbeNanos = System.nanoTime()
+                + (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * settings.disconnectProbe().toNanos());
     }
 
     /** Queues a JSON frame whose SSE event name is {@code name}; never blocks. */
@@ -152,6 +156,14 @@ public final class SseChannel {
         if (sink.isClosed()) {
             close("client disconnected");
             return;
+        }
+        long probeEvery = settings.disconnectProbe().toNanos();
+        if (probeEvery > 0 && nowNanos - nextProbeNanos >= 0) {
+            nextProbeNanos = nowNanos + probeEvery;
+            if (connection.peerClosed()) {
+                close("client disconnected");
+                return;
+            }
         }
         if (writeBlockedFor(nowNanos).compareTo(settings.writeTimeout()) > 0) {
             close("client too slow: a write blocked for more than " + settings.writeTimeout().toSeconds() + " s");

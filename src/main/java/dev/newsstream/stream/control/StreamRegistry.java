@@ -132,12 +132,6 @@ public class StreamRegistry {
         session.start(request);
     }
 
-    /** The container says this stream's connection is gone: close it now instead of at its next failed write. */
-    public void connectionGone(String id) {
-        StreamSession session = active.get(id);
-        if (session != null) session.channel().close("client disconnected");
-    }
-
     /** One fan-out for all live streams: the fetch thread that stored new articles only schedules it. */
     private void fanOut() {
         if (!fanOutScheduled.compareAndSet(false, true)) return;

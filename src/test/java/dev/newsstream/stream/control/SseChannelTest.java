@@ -76,6 +76,7 @@ class SseChannelTest {
         assertFalse(cut.isClosed());
         assertTrue(cut.clientConnected());
         assertEquals(List.of(), closeReasons);
+        Wait.until(() -> cut.pinnedBytes() == 0, PATIENCE, () -> "written frames still count: " + cut.pinnedBytes());
     }
 
     @Test
@@ -110,6 +111,7 @@ class SseChannelTest {
         for (int i = 1; i <= 8; i++) cut.sendJson("a", i, "{}");
         assertFalse(cut.isClosed(), "eight frames fit an outbox of eight");
         assertEquals(0, cut.room());
+        assertEquals(8, cut.queued());
         assertTrue(cut.pinnedBytes() > 0);
 
         cut.sendJson("a", 9, "{}");
@@ -203,12 +205,58 @@ class SseChannelTest {
         SseChannel cut = channel();
         Duration interval = Duration.ofSeconds(10);
         cut.heartbeat(System.nanoTime(), interval);
+        Wait.until(() -> cut.queued() == 0, PATIENCE, () -> "not drained");
         cut.heartbeat(System.nanoTime() + interval.toNanos() * 7 / 10, interval);
+        Wait.until(() -> cut.queued() == 0, PATIENCE, () -> "not drained");
         cut.heartbeat(System.nanoTime() + interval.toNanos(), interval);
         Wait.until(() -> client.written.size() == 1, PATIENCE, () -> "written: " + client.names());
         writerIdle();
         assertEquals(List.of("#heartbeat"), client.names(), "one heartbeat, only after 80 % of the interval");
         assertFalse(cut.isClosed());
+    }
+
+    @Test
+    void theBoundInBytesIsInclusive() throws Exception {
+        SseChannel cut = channel(settings(256, 1000, Duration.ofSeconds(60)));
+        client.stallWrites();
+        cut.sendJson("a", 0, "{}");
+        Wait.until(() -> client.written.size() == 1, PATIENCE, () -> "the writer never took the first frame");
+        assertEquals(0, cut.pinnedBytes(), "a frame handed to the client no longer counts");
+        cut.sendJson("exact", 1, "x".repeat(1000 - 48)); // with the frame's 48 bytes of overhead: exactly 1000
+        assertFalse(cut.isClosed(), "exactly max-client-bytes is allowed");
+        assertEquals(1000, cut.pinnedBytes());
+        cut.sendJson("one more", 2, "");
+        assertTrue(cut.isClosed());
+    }
+
+    @Test
+    void aRefillMustFitWithAMarginOfEightFrames() {
+        SseChannel cut = channel(settings(32, 1 << 20, Duration.ofSeconds(60)));
+        assertTrue(cut.wantsMore(24), "24 + 8 fit 32 free slots");
+        assertFalse(cut.wantsMore(25), "25 + 8 do not");
+    }
+
+    @Test
+    void aRefillIsNotWelcomeOnceTheOutboxHoldsHalfTheWindowInBytes() throws Exception {
+        SseChannel cut = channel(settings(256, 1 << 20, Duration.ofSeconds(60))); // window 128 KiB
+        client.stallWrites();
+        cut.sendJson("a", 0, "{}");
+        Wait.until(() -> client.written.size() == 1, PATIENCE, () -> "the writer never took the first frame");
+        cut.sendJson("big", 1, "x".repeat(64 * 1024 - 48 - 1));
+        assertTrue(cut.wantsMore(1), "just under half the window");
+        cut.sendJson("tiny", 2, ""); // 48 bytes more
+        assertFalse(cut.wantsMore(1), "half the window (64 KiB) and more: no refill");
+    }
+
+    @Test
+    void aWriterInterruptedInAWriteClosesTheStreamAsAShutdown() throws Exception {
+        SseChannel cut = channel();
+        client.stallWrites();
+        cut.sendJson("a", 0, "{}");
+        Wait.until(() -> client.written.size() == 1, PATIENCE, () -> "the writer never took the first frame");
+        writer.shutdownNow(); // interrupts the writer in its write
+        Wait.until(cut::isClosed, PATIENCE, () -> "the interrupted write did not close the stream");
+        assertEquals(List.of("server shutting down"), closeReasons);
     }
 
     @Test

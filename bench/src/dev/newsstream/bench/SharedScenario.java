@@ -40,6 +40,10 @@ final class SharedScenario {
             for (int i = 1; i <= SLOW; i++) sources.add("Slow " + i, feeds.url("/rss/slow-" + i + ".xml"), "shared");
             // the same shape again, undelayed, only to warm the JIT up before anything is measured
             for (int i = 1; i <= FAST + SLOW; i++) sources.add("Warm " + i, feeds.url("/rss/warm-" + i + ".xml"), "warm");
+            // headlines that read like different news, so the story grouping folds what real sources would
+            for (int i = 1; i <= FAST; i++) feeds.putFeed("/rss/src-" + i + ".xml", FixtureFeedServer.rss("Src " + i, Headlines.feed("src-" + i, 5)));
+            for (int i = 1; i <= SLOW; i++) feeds.putFeed("/rss/slow-" + i + ".xml", FixtureFeedServer.rss("Slow " + i, Headlines.feed("slow-" + i, 5)));
+            for (int i = 1; i <= FAST + SLOW; i++) feeds.putFeed("/rss/warm-" + i + ".xml", FixtureFeedServer.rss("Warm " + i, Headlines.feed("warm-" + i, 5)));
             feeds.setDelay("/rss/src-", FAST_DELAY);
             feeds.setDelay("/rss/slow-", SLOW_DELAY);
             Path dir = Files.createDirectories(Bench.workDir.resolve("shared"));

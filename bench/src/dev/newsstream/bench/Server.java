@@ -74,6 +74,9 @@ final class Server implements AutoCloseable {
             env.put("NEWSSTREAM_CONFIG_DIR", basedir.resolve(System.getProperty("bench.configDir", "server-config")).toString());
             env.put("NEWSSTREAM_PORT", String.valueOf(port));
             env.put("JAVA_OPTS", javaOpts);
+            // a database of its own for every server: articles left by an earlier run would count as known,
+            // and a published article would not be new (nothing delivered)
+            env.put("NEWSSTREAM_DATA_DIR", workDir.resolve("data-" + System.currentTimeMillis() + "-" + attempt).toString());
             env.putAll(settings);
             // experiments: -Dbench.env.NEWSSTREAM_STREAM_HEARTBEAT=500ms reaches the server as that variable
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.env."))

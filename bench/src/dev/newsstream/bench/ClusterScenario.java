@@ -55,6 +55,7 @@ final class ClusterScenario {
             common.put("NEWSSTREAM_INGEST_ENABLED", "false"); // refreshes are started by hand, counted exactly
             common.put("NEWSSTREAM_FETCH_MIN_INTERVAL", "0s");
             common.put("NEWSSTREAM_STREAM_MAX_ACTIVE", String.valueOf(Math.max(2000, CLIENTS * 2)));
+            common.put("NEWSSTREAM_STREAM_MAX_PER_ADDRESS", String.valueOf(Math.max(2000, CLIENTS * 2))); // all from 127.0.0.1
             common.put("NEWSSTREAM_DB_CLASS", "org.postgresql.ds.PGSimpleDataSource");
             common.put("NEWSSTREAM_DB_URL", postgres.jdbcUrl() + "?connectTimeout=5&socketTimeout=30");
             common.put("NEWSSTREAM_DB_USER", PostgresCluster.USER);

@@ -196,16 +196,17 @@ public class StreamRegistry {
         lastTickNanos = System.nanoTime();
         long now = lastTickNanos;
         Instant wallClock = Instant.now();
+        long heartbeat = settings.heartbeat().toNanos(), liveHeartbeat = settings.liveHeartbeat().toNanos();
         for (StreamSession session : active.values()) {
             try {
-                session.tick(now, wallClock);
+                session.tick(now, wallClock, heartbeat, liveHeartbeat);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Heartbeat of stream " + session.id() + " failed", e);
             }
         }
         for (Map.Entry<String, SseChannel> other : otherChannels.entrySet()) {
             try {
-                other.getValue().heartbeat(now, settings.heartbeat());
+                other.getValue().heartbeat(now, heartbeat);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Heartbeat of stream " + other.getKey() + " failed", e);
             }

@@ -311,13 +311,12 @@ public final class StreamSession {
     }
 
     /** Heartbeats come fast while fetches are pending (to find vanished clients) and slow when idle. */
-    void tick(long nowNanos, Instant now) {
+    void tick(long nowNanos, Instant now, long heartbeatNanos, long liveHeartbeatNanos) {
         if (live && now.isAfter(expiresAt)) {
             channel.end("stream lifetime reached; reconnect with Last-Event-ID");
             return;
         }
-        Duration interval = pending.isEmpty() && arrivals.following() ? settings.liveHeartbeat() : settings.heartbeat();
-        channel.heartbeat(nowNanos, interval);
+        channel.heartbeat(nowNanos, pending.isEmpty() && arrivals.following() ? liveHeartbeatNanos : heartbeatNanos);
     }
 
     private void channelClosed(String reason) {

@@ -75,17 +75,19 @@ class ClientsIT {
                 .add("Flood", feeds.url("/flood.xml"), "flood")
                 .add("Live A", feeds.url("/live-a.xml"), "counted")
                 .add("Live B", feeds.url("/live-b.xml"), "counted");
-        return Deployments.builtWar(Map.of(
-                "newsstream.sources", Deployments.sourcesFile("clients-it", sources.json()),
-                "newsstream.ingest.enabled", "false",
-                "newsstream.fetch.timeout", "3s", // the hanging sources must not hold up every refresh
-                "newsstream.stream.write-timeout", WRITE_TIMEOUT.toSeconds() + "s",
-                "newsstream.stream.live-heartbeat", "1s", // a live client that left is found within seconds
-                "newsstream.fetch.min-interval", "0s",
-                "newsstream.store.max-per-source", "100000",
-                "newsstream.live.log-size", String.valueOf(LOG_SIZE),
-                "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE),
-                "newsstream.stream.max-per-address", String.valueOf(PER_ADDRESS)));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("newsstream.sources", Deployments.sourcesFile("clients-it", sources.json()));
+        settings.put("newsstream.ingest.enabled", "false");
+        settings.put("newsstream.fetch.timeout", "3s"); // the hanging sources must not hold up every refresh
+        settings.put("newsstream.stream.write-timeout", WRITE_TIMEOUT.toSeconds() + "s");
+        settings.put("newsstream.stream.live-heartbeat", "1s"); // a live client that left is found within seconds
+        settings.put("newsstream.fetch.min-interval", "0s");
+        settings.put("newsstream.store.max-per-source", "100000");
+        settings.put("newsstream.live.log-size", String.valueOf(LOG_SIZE));
+        settings.put("newsstream.stream.max-active", String.valueOf(MAX_ACTIVE));
+        settings.put("newsstream.stream.max-per-address", String.valueOf(PER_ADDRESS));
+        settings.put("newsstream.stream.zero-window-check", "1s");
+        return Deployments.builtWar(settings);
     }
 
     @AfterAll
@@ -260,6 +262,22 @@ class ClientsIT {
         seen.keySet().stream().filter(t -> !expected.contains(t) && !t.endsWith(" 1") && !t.matches(".* [1-5]"))
                 .forEach(t -> wrong.put(t, seen.get(t)));
         assertTrue(wrong.isEmpty(), () -> "each stored article exactly once; wrong counts: " + wrong);
+    }
+
+    @Test
+    void aLiveClientThatStopsReadingIsLetGoWhileTheKernelStillTakesItsBytes() throws Exception {
+        // A few KB: more than the stalled client's 2 KB receive buffer, far less than our send buffer and the
+        // container's window take, so no write of ours ever waits and the outbox stays empty. Only the
+        // client's closed receive window (the kernel's zero-window probe) shows that it stopped reading.
+        try (RawStream stalled = RawStream.open(base, "/news/stream?category=counted&live=true", "127.0.0.4", 2048)) {
+            assertTrue(waitFor(() -> activeStreams() == 1, ofSeconds(10)), this::debugStreams);
+            long opened = System.nanoTime();
+            assertTrue(waitFor(() -> activeStreams() == 0, WRITE_TIMEOUT.plusSeconds(15)),
+                    () -> "the client that reads nothing is let go: " + debugStreams());
+            System.out.printf("a live client that stopped reading was let go %d ms after it opened%n",
+                    (System.nanoTime() - opened) / 1_000_000);
+            assertTrue(stalled.readsToEnd(ofSeconds(30)), "the server closed the stalled client's connection");
+        }
     }
 
     @Test

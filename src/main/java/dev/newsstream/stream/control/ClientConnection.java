@@ -42,6 +42,7 @@ public final class ClientConnection {
     private final int sendBuffer;
     private final String unobservable;
     private SocketChannel socket;
+    private TcpTable.Peer peer;
     private Method setMax;
     private int originalMax;
 
@@ -63,6 +64,22 @@ public final class ClientConnection {
     /** Finds the Grizzly connection behind the request and caps it; never throws. */
     public static ClientConnection of(ServletRequest request, int sendBufferBytes) {
         if (request == null) return unobservable("no servlet request");
+        ClientConnection found = observe(request, sendBufferBytes);
+        found.peer = peerOf(request);
+        return found;
+    }
+
+    /** The connection as the kernel's table names it; null if the request cannot say. */
+    private static TcpTable.Peer peerOf(ServletRequest request) {
+        try {
+            return new TcpTable.Peer(request.getLocalPort(), java.net.InetAddress.getByName(request.getRemoteAddr()),
+                    request.getRemotePort());
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            return null; // a literal address never needs a lookup; anything else is not worth one
+        }
+    }
+
+    private static ClientConnection observe(ServletRequest request, int sendBufferBytes) {
         try {
             Object r = request;
             while (r instanceof ServletRequestWrapper wrapper) r = wrapper.getRequest();
@@ -112,6 +129,11 @@ public final class ClientConnection {
         Object value = m.invoke(target);
         if (value == null) throw new NoSuchMethodException(method + "() returned null on " + target.getClass().getName());
         return value;
+    }
+
+    /** This connection in the kernel's connection table (our port, the client's address and port); may be null. */
+    public TcpTable.Peer peer() {
+        return peer;
     }
 
     /** True when the queue and the send buffer are known and the connection can be closed directly. */

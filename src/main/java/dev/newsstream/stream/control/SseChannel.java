@@ -61,6 +61,7 @@ public final class SseChannel {
     private volatile Runnable onDrained = () -> { };
     private volatile boolean letGo;
     private long nextProbeNanos;             // the ticker's own: when to ask the socket whether the client left
+    private long zeroWindowSince;            // the zero-window watch's own: 0 unless the client's window is closed
     // the settings this channel reads on every tick and write, read once: a CDI proxy call per stream per
     // tick was a third of the heartbeat ticker's CPU with 19,000 idle clients
     private final long writeTimeoutNanos;
@@ -163,6 +164,30 @@ public final class SseChannel {
     /** Keeps the connection warm and finds clients that left: only a write reveals a vanished client. */
     public void heartbeat(long nowNanos, java.time.Duration interval) {
         heartbeat(nowNanos, interval.toNanos());
+    }
+
+    /** This channel's connection as the kernel's table names it (null if unknown). */
+    TcpTable.Peer peer() {
+        return connection.peer();
+    }
+
+    /**
+     * Told by the {@link ZeroWindowWatch} whether the client's receive window is closed now. A client seen
+     * so at every check for longer than the write deadline has stopped reading: it is let go although the
+     * kernel still takes its bytes and no write of ours waits yet.
+     */
+    void zeroWindow(boolean seen, long nowNanos) {
+        if (!seen) {
+            zeroWindowSince = 0;
+            return;
+        }
+        if (closed.get()) return;
+        if (zeroWindowSince == 0) {
+            zeroWindowSince = nowNanos;
+        } else if (nowNanos - zeroWindowSince > writeTimeoutNanos) {
+            close("client too slow: it read nothing for " + settings.writeTimeout().toSeconds()
+                    + " s (its receive window stayed closed)");
+        }
     }
 
     /** Called by the ticker for every stream: the common case (nothing due) must cost next to nothing. */

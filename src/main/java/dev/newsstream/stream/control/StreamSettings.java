@@ -65,6 +65,14 @@ public class StreamSettings {
     @ConfigProperty(name = "newsstream.stream.disconnect-probe", defaultValue = "5s")
     Duration disconnectProbe;
 
+    /**
+     * How often the kernel's connection table is read for clients whose receive window is closed (they
+     * stopped reading while our send buffer still takes their bytes). Linux only; zero turns it off.
+     */
+    @Inject
+    @ConfigProperty(name = "newsstream.stream.zero-window-check", defaultValue = "2s")
+    Duration zeroWindowCheck;
+
     @Inject
     @ConfigProperty(name = "newsstream.stream.max-lifetime", defaultValue = "30m")
     Duration maxLifetime;
@@ -87,6 +95,10 @@ public class StreamSettings {
 
     public Duration liveHeartbeat() {
         return liveHeartbeat;
+    }
+
+    public Duration zeroWindowCheck() {
+        return zeroWindowCheck == null ? Duration.ofSeconds(2) : zeroWindowCheck;
     }
 
     /** Zero turns the probe off. */

@@ -59,9 +59,7 @@ public class SourceFrames {
         Identity key = new Identity(result);
         String json = shared.get(key);
         if (json != null) return json;
-        List<Article> articles = result.articles();
-        json = JsonFormat.toJson(new Shared(result.source().name(),
-                frames.withStories(articles.subList(0, Math.min(settings.articlesPerEvent(), articles.size()))),
+        json = JsonFormat.toJson(new Shared(result.source().name(), frames.withStories(carried(result)),
                 result.stat(), result.deferred()));
         serialised.incrementAndGet();
         if (shared.putIfAbsent(key, json) == null) {
@@ -73,6 +71,12 @@ public class SourceFrames {
             }
         }
         return json;
+    }
+
+    /** The articles a {@code source_complete} frame of this result carries: its newest few. */
+    public List<Article> carried(SourceResult result) {
+        List<Article> articles = result.articles();
+        return articles.subList(0, Math.min(settings.articlesPerEvent(), articles.size()));
     }
 
     /** How many results were serialised since start (for /debug/streams): once per result, not per stream. */

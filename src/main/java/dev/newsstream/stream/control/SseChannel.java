@@ -155,12 +155,6 @@ public final class SseChannel {
         return outbox.remainingCapacity();
     }
 
-    /** How long the write in progress has been blocked, or zero. */
-    public java.time.Duration writeBlockedFor(long nowNanos) {
-        long started = writeStartedNanos;
-        return started == 0 ? java.time.Duration.ZERO : java.time.Duration.ofNanos(nowNanos - started);
-    }
-
     /** Keeps the connection warm and finds clients that left: only a write reveals a vanished client. */
     public void heartbeat(long nowNanos, java.time.Duration interval) {
         heartbeat(nowNanos, interval.toNanos());

@@ -235,7 +235,7 @@ public final class StreamSession {
             if (result.failed()) failed++; else successful++;
             totalArticles += result.articles().size();
             if (live) {
-                arrivals.carried(result.articles().subList(0, Math.min(settings.articlesPerEvent(), result.articles().size())));
+                arrivals.carried(services.results().carried(result)); // exactly what the frame carries
             }
             // the articles' JSON is made once per result for every stream that waited for it
             channel.sendJson("source_complete", position(),

@@ -68,7 +68,7 @@ final class ClusterNodes {
         env.put("NEWSSTREAM_PORT", String.valueOf(httpPort));
         env.put("NEWSSTREAM_SOURCES", sources.toString());
         env.put("NEWSSTREAM_DATA_DIR", Build.workDir(name).resolve("data").toString());
-        env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
+        env.put("JAVA_OPTS", ServerProcess.TEST_JAVA_OPTS);
         // every fixture feed is on one host: no politeness spread or per-host queue in a scenario about the cluster
         env.put("NEWSSTREAM_INGEST_HOST_SPREAD", "0s");
         env.put("NEWSSTREAM_FETCH_MAX_PER_HOST", "1000");

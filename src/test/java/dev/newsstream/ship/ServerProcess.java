@@ -40,6 +40,14 @@ import java.util.stream.Stream;
 public final class ServerProcess implements AutoCloseable {
 
     static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("newsstream.it.bootTimeoutSeconds", 600)); // a loaded machine boots slowly
+    /**
+     * The JVM options of every server a test starts (JAVA_OPTS for start.sh, or before -jar): a bounded heap,
+     * and those pom.xml gives every test server (newsstream.it.serverJvm: C1 only and the serial collector, a
+     * boot with half the CPU). JVM options are no part of what is shipped (start.sh passes JAVA_OPTS through,
+     * the runnable jar carries only Payara Micro's), so the ship tests use them too.
+     */
+    public static final String TEST_JAVA_OPTS = ("-Xmx512m -XX:+ExitOnOutOfMemoryError "
+            + System.getProperty("newsstream.it.serverJvm", "")).strip();
     private static final int ATTEMPTS = 3;
     private static final Set<String> SCRUBBED = Set.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
     private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();

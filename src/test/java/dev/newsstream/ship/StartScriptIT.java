@@ -46,6 +46,9 @@ class StartScriptIT {
                         "NEWSSTREAM_WAR", Build.war().toString(),
                         "NEWSSTREAM_CONFIG_DIR", Build.serverConfig().toString(),
                         "NEWSSTREAM_PORT", String.valueOf(port),
+                        "JAVA_OPTS", ServerProcess.TEST_JAVA_OPTS,
+                        // ready needs the first refresh done (its sources refuse): soon, not spread over 2 min after 5 s
+                        "NEWSSTREAM_INGEST_HOST_SPREAD", "0s", "NEWSSTREAM_INGEST_INITIAL_DELAY", "1s",
                         "NEWSSTREAM_SOURCES", sources.toString(),
                         "NEWSSTREAM_DATA_DIR", Build.workDir("start-script").resolve("data").toString())));
         System.out.printf("start.sh: /health/ready UP %d ms after the process started (Payara Micro: ready in %s)%n",

@@ -411,7 +411,7 @@ class SourcesIT {
         env.put("NEWSSTREAM_FETCH_TIMEOUT", "60s"); // the hanging feed must still be in flight when it is removed
         env.put("NEWSSTREAM_INGEST_INITIAL_DELAY", "1s");
         env.put("NEWSSTREAM_SOURCES_IMPORT_MAX_BYTES", "100000");
-        env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
+        env.put("JAVA_OPTS", ServerProcess.TEST_JAVA_OPTS);
         env.putAll(extra);
         return ServerProcess.boot("sources-" + life, port -> {
             Map<String, String> withPort = new LinkedHashMap<>(env);

@@ -166,7 +166,7 @@ abstract class PersistenceScenario {
         env.put("NEWSSTREAM_INGEST_HOST_SPREAD", "0s");
         env.put("NEWSSTREAM_FETCH_MAX_PER_HOST", "1000");
         env.put("NEWSSTREAM_CACHE_FRESH_FOR", "1h"); // a stream with use_cache answers from memory: no fetch
-        env.put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
+        env.put("JAVA_OPTS", ServerProcess.TEST_JAVA_OPTS);
         env.putAll(database().environment());
         env.putAll(extra);
         ServerProcess server = ServerProcess.boot(name() + "-" + life, port -> {

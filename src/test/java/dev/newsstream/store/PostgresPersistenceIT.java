@@ -152,7 +152,7 @@ class PostgresPersistenceIT extends PersistenceScenario {
             env.put("NEWSSTREAM_WAR", Build.war().toString());
             env.put("NEWSSTREAM_CONFIG_DIR", Build.serverConfig().toString());
             env.put("NEWSSTREAM_SOURCES", sourcesFile.toString());
-            env.put("JAVA_OPTS", "-Xmx512m");
+            env.put("JAVA_OPTS", ServerProcess.TEST_JAVA_OPTS);
             String log = ServerProcess.bootExpectingFailure("postgres-down-at-start", port -> {
                 Map<String, String> withPort = new LinkedHashMap<>(env);
                 withPort.put("NEWSSTREAM_PORT", String.valueOf(port));

@@ -74,6 +74,32 @@ class SourcesLoaderTest {
         assertTrue(e.getMessage().contains(expected), () -> what + ": '" + e.getMessage() + "' lacks '" + expected + "'");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a list at the top        | [1]                                              | expected a JSON object keyed by source name, found a list",
+            "a number for a source    | {\"BBC\": 1}                                     | source 'BBC': expected an object, found a number",
+            "a boolean for a source   | {\"BBC\": true}                                  | source 'BBC': expected an object, found a boolean",
+            "null for a source        | {\"BBC\": null}                                  | source 'BBC': expected an object, found null",
+            "an object for url        | {\"BBC\": {\"url\": {}}}                          | \"url\" must be a string or a list of strings, found an object",
+            "a number in the url list | {\"BBC\": {\"url\": [1]}}                         | \"url\" list holds a number, expected strings",
+            "a list for category      | {\"BBC\": {\"url\": \"https://x.example\", \"category\": [\"a\"]}} | \"category\" must be a string, found a list",
+            "a string for consolidate | {\"BBC\": {\"url\": [\"https://x.example\", \"https://y.example\"], \"consolidate\": \"yes\"}} | \"consolidate\" must be true or false, found a string",
+    })
+    void aValueOfTheWrongTypeIsNamedByItsType(String what, String json, String expected) {
+        SourcesFileException e = assertThrows(SourcesFileException.class, () -> load(json));
+        assertTrue(e.getMessage().endsWith(expected), () -> what + ": '" + e.getMessage() + "' does not end with '" + expected + "'");
+    }
+
+    @Test
+    void aSourceAddedAtRunTimeIsReadLikeAnEntryOfTheFile() {
+        List<Source> added = SourcesLoader.fromSpec("(request)", "  Wire  ", jakarta.json.Json.createObjectBuilder()
+                .add("url", "https://wire.example/feed").add("category", "tech").build());
+        assertEquals(1, added.size());
+        assertEquals("Wire", added.get(0).name(), "the name is trimmed");
+        assertEquals("tech", added.get(0).category());
+        assertEquals(java.net.URI.create("https://wire.example/feed"), added.get(0).firstUrl());
+    }
+
     @Test
     void theBundledListHasSixtyWellFormedSourcesAcrossCategories() throws Exception {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("sources.json")) {

@@ -7,13 +7,11 @@ import dev.newsstream.feed.entity.FetchOutcome;
 import dev.newsstream.feed.entity.FetchOutcome.FailureReason;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -27,16 +25,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Fetches one feed URL within hard bounds, whatever the server does: a connect timeout, a total
  * deadline over headers <em>and</em> body (JDK 17's request timeout stops at the headers), a byte cap
- * after decompression and a redirect cap. The calling thread blocks at most until the deadline; an
- * interrupt (a cancelled task) aborts the exchange at once and closes its connection.
+ * after decompression and a redirect cap. {@link #fetchAsync} holds no thread while the network is waited for
+ * and is what sources are read with; cancelling it aborts the exchange at once and closes its connection.
  */
 @ApplicationScoped
 public class FeedFetcher {
@@ -49,19 +47,26 @@ public class FeedFetcher {
 
     /** Runs the client's own callbacks; a pool of its own so saturated fetch tasks can never starve them. */
     @Resource(lookup = "concurrent/newsstream/http")
-    ManagedExecutorService httpCallbacks;
+    ExecutorService httpCallbacks;
 
     /** Name lookups, bounded by each fetch's deadline: see {@link HostResolver} for why not the client's own. */
     @Resource(lookup = "concurrent/newsstream/resolver")
-    ManagedExecutorService resolverPool;
+    ExecutorService resolverPool;
+
+    /**
+     * Ends each fetch at its deadline, headers and body: JDK 17's request timeout stops at the headers, and
+     * {@code orTimeout}'s timer is a thread outside the container.
+     */
+    @Resource(lookup = "concurrent/newsstream/scheduler")
+    ScheduledExecutorService deadlines;
 
     @Inject
     @ConfigProperty(name = "newsstream.fetch.internal-networks", defaultValue = InternalNetworks.DEFAULT)
     String internalNetworkList;
 
     private HttpClient client;
-    private HostResolver resolver;
-    private InternalNetworks internal;
+    HostResolver resolver;
+    InternalNetworks internal;
 
     @PostConstruct
     void createClient() {
@@ -77,63 +82,33 @@ public class FeedFetcher {
                 .build();
     }
 
+    /**
+     * Fetches {@code url} holding no thread while it waits (see {@link FeedExchange}): the future completes with
+     * an outcome by the deadline; cancelling it aborts the exchange and closes its connection.
+     */
+    public CompletableFuture<FetchOutcome> fetchAsync(URI url, ConditionalHeaders conditional) {
+        return new FeedExchange(this, url, conditional).start(deadlines);
+    }
+
+    /**
+     * The same, blocking the calling thread until the outcome (at most the deadline); an interrupt aborts the
+     * exchange at once. For the OPML import, which checks one feed at a time per job and gains nothing from
+     * giving its thread back.
+     */
     public FetchOutcome fetch(URI url, ConditionalHeaders conditional) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limits.totalTimeout());
-        URI current = url;
-        boolean configuredInternal = false;
-        for (int hop = 0; ; hop++) {
-            Duration left = Duration.between(Instant.now(), deadline);
-            if (left.isNegative() || left.isZero()) return timedOut(current);
-            InetAddress[] addresses;
-            try {
-                addresses = resolver.resolve(current.getHost(), left); // counts against the deadline
-            } catch (TimeoutException e) {
-                return FetchOutcome.failed(current, FailureReason.TIMEOUT, hop == 0
-                        ? "host name " + current.getHost() + " not resolved within " + human(limits.totalTimeout())
-                        : "redirect target's host name not resolved in time");
-            } catch (UnknownHostException e) {
-                return FetchOutcome.failed(current, FailureReason.NETWORK,
-                        hop == 0 ? "unknown host " + current.getHost() : "redirect to an unknown host");
-            }
-            if (hop == 0) {
-                configuredInternal = internal.anyInternal(addresses);
-            } else if (!configuredInternal && internal.anyInternal(addresses)) {
-                // a public feed server may not point us at loopback, link-local or private addresses
-                return FetchOutcome.failed(current, FailureReason.REDIRECTS,
-                        "redirect to an internal address refused");
-            }
-            left = Duration.between(Instant.now(), deadline);
-            if (left.isNegative() || left.isZero()) return timedOut(current);
-            CompletableFuture<HttpResponse<byte[]>> exchange =
-                    client.sendAsync(request(current, conditional, left), this::subscriberFor);
-            HttpResponse<byte[]> response;
-            try {
-                response = exchange.get(left.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                exchange.cancel(true);
-                return timedOut(current);
-            } catch (InterruptedException e) {
-                exchange.cancel(true);
-                throw e;
-            } catch (ExecutionException e) {
-                return failure(current, e.getCause());
-            }
-            int status = response.statusCode();
-            if (isRedirect(status)) {
-                if (hop >= limits.maxRedirects()) {
-                    return FetchOutcome.failed(current, status, FailureReason.REDIRECTS,
-                            "too many redirects (more than " + limits.maxRedirects() + ")", null);
-                }
-                URI next = redirectTarget(current, response.headers());
-                if (next == null) {
-                    return FetchOutcome.failed(current, status, FailureReason.REDIRECTS,
-                            "HTTP " + status + " redirect without a usable http(s) Location", null);
-                }
-                current = next;
-                continue;
-            }
-            return outcome(current, response);
+        CompletableFuture<FetchOutcome> outcome = fetchAsync(url, conditional);
+        try {
+            return outcome.get();
+        } catch (InterruptedException e) {
+            outcome.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fetch of " + url + " failed unexpectedly", e.getCause());
         }
+    }
+
+    CompletableFuture<HttpResponse<byte[]>> send(URI url, ConditionalHeaders conditional, Duration left) {
+        return client.sendAsync(request(url, conditional, left), this::subscriberFor);
     }
 
     private HttpRequest request(URI url, ConditionalHeaders conditional, Duration left) {
@@ -154,7 +129,7 @@ public class FeedFetcher {
         return success ? CappedBodySubscriber.upTo(limits.maxBytes()) : CappedBodySubscriber.dropping();
     }
 
-    private FetchOutcome outcome(URI url, HttpResponse<byte[]> response) {
+    FetchOutcome outcome(URI url, HttpResponse<byte[]> response) {
         int status = response.statusCode();
         HttpHeaders headers = response.headers();
         // capped here, so an absurd validator never reaches memory, the database or the next request
@@ -182,7 +157,7 @@ public class FeedFetcher {
         }
     }
 
-    private FetchOutcome failure(URI url, Throwable cause) {
+    FetchOutcome failure(URI url, Throwable cause) {
         if (cause instanceof CappedBodySubscriber.BodyTooLargeException) return tooLarge(url);
         if (cause instanceof HttpConnectTimeoutException) {
             return FetchOutcome.failed(url, FailureReason.TIMEOUT, "could not connect within " + human(limits.connectTimeout()));
@@ -203,7 +178,7 @@ public class FeedFetcher {
         return FetchOutcome.failed(url, FailureReason.NETWORK, "network error" + detail(cause));
     }
 
-    private FetchOutcome timedOut(URI url) {
+    FetchOutcome timedOut(URI url) {
         return FetchOutcome.failed(url, FailureReason.TIMEOUT, "timed out after " + human(limits.totalTimeout()));
     }
 
@@ -211,11 +186,11 @@ public class FeedFetcher {
         return FetchOutcome.failed(url, FailureReason.TOO_LARGE, "response larger than " + limits.maxBytesHuman());
     }
 
-    private static boolean isRedirect(int status) {
+    static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static URI redirectTarget(URI from, HttpHeaders headers) {
+    static URI redirectTarget(URI from, HttpHeaders headers) {
         try {
             URI next = from.resolve(headers.firstValue("Location").orElse("").trim());
             String scheme = next.getScheme();

@@ -3,6 +3,7 @@ package dev.newsstream.feed.control;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -46,28 +47,60 @@ public final class HostResolver {
      * The host's addresses.
      *
      * @throws UnknownHostException the name does not resolve
-     * @throws TimeoutException     no answer within {@code within} (or no free resolver thread in that time)
+     * @throws TimeoutException     no answer within {@code within} (or no free resolver thread)
      */
     public InetAddress[] resolve(String host, Duration within)
             throws UnknownHostException, TimeoutException, InterruptedException {
-        if (isLiteral(host)) return InetAddress.getAllByName(host); // no name service involved
-        Future<InetAddress[]> answer;
-        try {
-            answer = pool.submit(() -> lookup.lookup(host));
-        } catch (RejectedExecutionException e) {
-            throw new TimeoutException("no resolver thread free");
-        }
+        CompletableFuture<InetAddress[]> answer = resolveAsync(host);
         try {
             return answer.get(Math.max(1, within.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException e) {
             answer.cancel(true); // frees its queue slot if it has not started; a started lookup runs on
             throw e;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException t) throw t;
             if (e.getCause() instanceof UnknownHostException u) throw u;
             UnknownHostException u = new UnknownHostException(host);
             u.initCause(e.getCause());
             throw u;
         }
+    }
+
+    /**
+     * The host's addresses, later, holding no thread of the caller's. It fails with an
+     * {@link UnknownHostException} (the name does not resolve) or a {@link TimeoutException} (no resolver
+     * thread free); it has no deadline of its own: the caller bounds it and cancels it, which frees its
+     * queue slot if the lookup has not started.
+     */
+    public CompletableFuture<InetAddress[]> resolveAsync(String host) {
+        if (isLiteral(host)) { // no name service involved
+            try {
+                return CompletableFuture.completedFuture(InetAddress.getAllByName(host));
+            } catch (UnknownHostException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletableFuture<InetAddress[]> answer = new CompletableFuture<>();
+        Future<?> task;
+        try {
+            task = pool.submit(() -> {
+                try {
+                    answer.complete(lookup.lookup(host));
+                } catch (UnknownHostException e) {
+                    answer.completeExceptionally(e);
+                } catch (Throwable e) {
+                    UnknownHostException u = new UnknownHostException(host);
+                    u.initCause(e);
+                    answer.completeExceptionally(u);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new TimeoutException("no resolver thread free"));
+        }
+        answer.whenComplete((addresses, error) -> {
+            if (answer.isCancelled()) task.cancel(true);
+        });
+        return answer;
     }
 
     static boolean isLiteral(String host) {

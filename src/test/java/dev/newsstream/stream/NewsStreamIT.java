@@ -47,6 +47,11 @@ class NewsStreamIT {
     /** Fewer than the feed executor's 64 threads: this is about the stream side adding no serial cost. */
     static final int SLOW_SOURCES = 60;
     static final Duration SLOW_DELAY = ofSeconds(1);
+    /** The feed executor's threads (server-config/post-boot-commands.asadmin), which fetches used to be bound by. */
+    static final int FEED_THREADS = 64;
+    /** Four times the feed threads: a fetch that held a thread while it waited would need four rounds. */
+    static final int MANY_SLOW_SOURCES = 4 * FEED_THREADS;
+    static final Duration MANY_SLOW_DELAY = ofSeconds(4);
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
     /** How often a stream writes to find clients that left; set here so the shared-fetch test can wait relative to it. */
     static final Duration HEARTBEAT = Duration.ofMillis(250);
@@ -80,6 +85,12 @@ class NewsStreamIT {
         feeds.setDelay("/rss/slow-", SLOW_DELAY);
         sources.add("Slow alone", feeds.url("/rss/lone-1.xml"), "slow-alone");
         feeds.setDelay("/rss/lone-", SLOW_DELAY);
+        // each answers 410 after the delay: no parse, so the test measures waiting, not this machine's spare CPU
+        for (int i = 1; i <= MANY_SLOW_SOURCES; i++) {
+            sources.add("Many " + i, feeds.url("/many/gone-" + i), "many-slow");
+            feeds.put("/many/gone-" + i, 410, "text/plain", "gone".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+        }
+        feeds.setDelay("/many/", MANY_SLOW_DELAY);
         sources.add("Shelf one", feeds.url("/rss/shelf-1.xml"), "initial");
         sources.add("Shelf two", feeds.url("/rss/shelf-2.xml"), "initial");
         return Deployments.builtWar(Map.of(
@@ -304,13 +315,13 @@ class NewsStreamIT {
     @Test
     void sourcesAndCategoriesListTheConfiguredFile() {
         JsonArray sources = Http.jsonAny(Http.get(uri("/news/sources"))).asJsonArray();
-        assertEquals(23 + SLOW_SOURCES + 3, sources.size());
+        assertEquals(23 + SLOW_SOURCES + MANY_SLOW_SOURCES + 3, sources.size());
         JsonObject merged = sources.stream().map(v -> v.asJsonObject())
                 .filter(o -> o.getString("name").equals("Merged")).findFirst().orElseThrow();
         assertEquals(feeds.url("/rss/delta.xml").toString(), merged.getString("url"));
         assertEquals("valid", merged.getString("category"));
         JsonObject categories = Http.getJson(uri("/news/categories"));
-        assertEquals("[\"bad\",\"hang\",\"idle\",\"initial\",\"shared-hang\",\"slow\",\"slow-alone\",\"valid\"]",
+        assertEquals("[\"bad\",\"hang\",\"idle\",\"initial\",\"many-slow\",\"shared-hang\",\"slow\",\"slow-alone\",\"valid\"]",
                 categories.getJsonArray("categories").toString());
         JsonObject idle = Http.getJson(uri("/news/sources/stats")).getJsonArray("sources").stream()
                 .map(v -> v.asJsonObject()).filter(o -> o.getString("name").equals("Never fetched")).findFirst().orElseThrow();
@@ -378,6 +389,32 @@ class NewsStreamIT {
                     + aloneMs + " ms");
         } finally {
             streams.forEach(SseConnection::close);
+        }
+    }
+
+    @Test
+    void aStreamOverFarMoreSlowSourcesThanFeedThreadsCompletesInAboutOneSourcesTime() throws Exception {
+        assertTrue(feeds.awaitNoOpenConnections("/", ofSeconds(30)), "connections left from another test");
+        feeds.resetPeaks();
+        long started = System.nanoTime();
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=many-slow&use_cache=false"))) {
+            List<Frame> frames = stream.eventsUntil("complete", ofSeconds(120));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            JsonObject complete = frames.get(frames.size() - 1).json();
+            assertEquals(MANY_SLOW_SOURCES, complete.getInt("failed_sources"), complete.toString());
+            assertEquals(1, feeds.requestCount("/many/gone-" + MANY_SLOW_SOURCES), "each source is fetched once");
+            int peak = feeds.peakConnectionsOnHost("127.0.0.1");
+            long threadBoundMs = (long) MANY_SLOW_SOURCES / FEED_THREADS * MANY_SLOW_DELAY.toMillis();
+            System.out.printf("one stream over %d sources answering after %d ms (%d feed threads): complete after %d ms,"
+                    + " %d upstream connections open at once%n", MANY_SLOW_SOURCES, MANY_SLOW_DELAY.toMillis(),
+                    FEED_THREADS, tookMs, peak);
+            // a fetch waiting on the network holds no thread: far more exchanges are open at once than there are threads
+            assertTrue(peak > 2 * FEED_THREADS, "only " + peak + " upstream connections were open at once");
+            // ...so the stream takes about one source's time, not one per round of 64 threads (16 s); the bound is loose
+            // for a loaded 2-core machine (6.5 s measured with 2 s delays at load 21), yet well below the 16 s that
+            // holding a thread per fetch would need at least
+            assertTrue(tookMs < threadBoundMs * 3 / 4, "complete after " + tookMs + " ms, thread-bound would be "
+                    + threadBoundMs + " ms");
         }
     }
 

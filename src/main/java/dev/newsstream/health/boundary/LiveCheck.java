@@ -42,6 +42,7 @@ public class LiveCheck implements HealthCheck {
                 .withData("hung_fetches", figures.hung())
                 .withData("hung_after_seconds", settings.hungAfter().toSeconds())
                 .withData("running_fetches", figures.running())
+                .withData("parsing_fetches", figures.parsing())
                 .withData("scheduler_last_tick_ms_ago", sinceTick.toMillis())
                 .withData("active_streams", streams.activeCount())
                 .build();

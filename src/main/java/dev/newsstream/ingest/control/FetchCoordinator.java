@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,7 +81,7 @@ public class FetchCoordinator {
 
             @Override
             public void fetchHere(Flight flight) {
-                if (flight.launchHere(executorFor(flight.source()), () -> run(flight))) started.incrementAndGet();
+                if (flight.launchHere(dispatchOf(flight))) started.incrementAndGet();
             }
         });
         metrics.gauge("newsstream_fetches_in_flight", "Source fetches running or queued now", flights::size);
@@ -113,7 +112,7 @@ public class FetchCoordinator {
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
                 // clustered, the flight fetches here only if this instance wins the source's claim
-                if (flight.launch(executorFor(source), () -> run(flight), () -> remote.claim(flight))) started.incrementAndGet();
+                if (flight.launch(dispatchOf(flight), () -> remote.claim(flight))) started.incrementAndGet();
                 else sharedJoins.incrementAndGet();
                 return ticket;
             }
@@ -148,16 +147,29 @@ public class FetchCoordinator {
             Flight flight = flights.computeIfAbsent(source.name(), n -> newFlight(source));
             Flight.Ticket ticket = flight.join(waiter);
             if (ticket != null) {
-                if (flight.launch(executorFor(source), () -> run(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
+                if (flight.launch(dispatchOf(flight))) started.incrementAndGet(); else sharedJoins.incrementAndGet();
                 return ticket.thenApply(r -> flight.details());
             }
             flights.remove(source.name(), flight);
         }
     }
 
-    /** The feed executor through the source's host lane: at most newsstream.fetch.max-per-host at once. */
-    private ExecutorService executorFor(Source source) {
-        return lanes.laneFor(source.firstUrl(), feeds);
+    /**
+     * The fetch's start, through the source's host lane (at most newsstream.fetch.max-per-host reads in flight,
+     * each holding its slot until the whole read ends) onto the feed executor, where it only begins the read.
+     */
+    private Flight.Dispatch dispatchOf(Flight flight) {
+        return () -> lanes.laneFor(flight.source().firstUrl(), feeds).admit(new HostLanes.Held() {
+            @Override
+            public void start(Runnable release) {
+                run(flight, release);
+            }
+
+            @Override
+            public void rejected(java.util.concurrent.RejectedExecutionException e) {
+                flight.fail(new java.util.concurrent.RejectedExecutionException("server busy: the fetch queue is full", e));
+            }
+        });
     }
 
     /**
@@ -183,20 +195,54 @@ public class FetchCoordinator {
     }
 
     /**
-     * One fetch, start to end. It always ends the flight: whatever is thrown (a StackOverflowError from
-     * hostile markup, an OutOfMemoryError of one parse, a bug) becomes this source's failure, logged once
-     * with its name, and waiters, the background refresh and POST /cache/refresh carry on.
+     * One fetch, start to end, on the feed thread that starts it: it begins the read and returns; the read's
+     * end (on the feed thread that parsed its last answer, or wherever a cancel or the deadline ended it) records
+     * the result and frees the host slot. It always ends the flight: whatever is thrown (a StackOverflowError from
+     * hostile markup, an OutOfMemoryError of one parse, a bug) becomes this source's failure, logged once with its
+     * name, and waiters, the background refresh and POST /cache/refresh carry on.
      */
-    private void run(Flight flight) {
+    private void run(Flight flight, Runnable release) {
+        if (flight.isOver()) { // cancelled while it waited for its start: nothing to fetch, nothing behind
+            release.run();
+            return;
+        }
         Source source = flight.source();
         try {
             metrics.fetchStarted();
-            SourceFetch fetch = reader.read(source, url -> store.validators(url), url -> flight.exchangeStarted());
-            count(fetch);
-            flight.finish(record(fetch), fetch);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // nobody waits any more: the flight was abandoned
-            flight.fail(e);
+            CompletableFuture<SourceFetch> read = reader.read(source, url -> store.validators(url), flight);
+            read.whenComplete((fetch, error) -> {
+                try {
+                    ended(flight, fetch, error);
+                } finally {
+                    release.run();
+                }
+            });
+            flight.reading(read);
+        } catch (Throwable e) {
+            release.run();
+            LOG.log(Level.SEVERE, "Fetch of " + source.name() + " " + source.urls() + " failed unexpectedly", e);
+            failUnexpectedly(flight, e);
+        }
+    }
+
+    private void ended(Flight flight, SourceFetch fetch, Throwable error) {
+        Source source = flight.source();
+        try {
+            if (error == null) {
+                count(fetch);
+                flight.finish(record(fetch), fetch);
+                return;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                flight.fail(cause); // nobody waits any more (or the source was removed): the flight is over already
+            } else if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+                flight.fail(new java.util.concurrent.RejectedExecutionException("server busy: the fetch queue is full", cause));
+            } else {
+                LOG.log(Level.SEVERE, "Fetch of " + source.name() + " " + source.urls() + " failed unexpectedly", cause);
+                failUnexpectedly(flight, cause);
+            }
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "Fetch of " + source.name() + " " + source.urls() + " failed unexpectedly", e);
             failUnexpectedly(flight, e);

@@ -1,8 +1,10 @@
 package dev.newsstream.ingest.control;
 
+import dev.newsstream.feed.control.ReadProgress;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceFetch;
 import dev.newsstream.feed.entity.SourceResult;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -10,15 +12,29 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One fetch of one source in flight and everyone waiting for it. It runs as one task on the feed
- * executor; when the last waiter leaves before it ends, that task is cancelled with {@code cancel(true)}.
+ * One fetch of one source in flight and everyone waiting for it. It starts as a short task on the feed
+ * executor, which begins the source's read; the read then holds no thread while it waits on the network and
+ * takes one again to parse. When the last waiter leaves before it ends, whatever is current is cancelled:
+ * the exchange (aborted, its socket closed) or the parse ({@code cancel(true)}); a start still queued then
+ * starts nothing.
  */
-public final class Flight {
+public final class Flight implements ReadProgress {
+
+    /** Where a fetch is: what {@code /debug/executor} shows and the watchdog judges. */
+    public enum Phase {
+        /** Waiting for its start (a host slot, a feed thread): no exchange yet. */
+        QUEUED,
+        /** An exchange is under way: no thread is held. */
+        NETWORK,
+        /** The answer is in and waits for a feed thread to be parsed on. */
+        PARSE_QUEUED,
+        /** A feed thread parses (or records) it: {@link #runner()} names it. */
+        PARSING
+    }
 
     /** One waiter's view of the flight; cancelling it means "I no longer wait", never "stop it for everyone". */
     public final class Ticket extends CompletableFuture<SourceResult> {
@@ -42,8 +58,9 @@ public final class Flight {
     private volatile Instant busySince;
     private final Set<String> waiters = new LinkedHashSet<>();
     private final CompletableFuture<SourceResult> outcome = new CompletableFuture<>();
-    private volatile Future<?> task;
+    private volatile Future<?> read;
     private volatile Thread runner;
+    private volatile Phase phase = Phase.QUEUED;
     private volatile SourceFetch details;
     private boolean launched;
     private boolean remote;
@@ -67,31 +84,40 @@ public final class Flight {
         return ticket;
     }
 
-    /** Submits the fetch if nobody has yet; true if this call did. */
-    synchronized boolean launch(ExecutorService executor, Runnable work) {
-        return launch(executor, work, () -> true);
+    /**
+     * Hands the fetch's start to its host lane or executor; throws RejectedExecutionException when they refuse
+     * it. The start itself must check {@link #isOver()}: a flight cancelled while queued starts nothing.
+     */
+    @FunctionalInterface
+    interface Dispatch {
+        void dispatch();
+    }
+
+    /** Starts the fetch if nobody has yet; true if this call did. */
+    synchronized boolean launch(Dispatch dispatch) {
+        return launch(dispatch, () -> true);
     }
 
     /**
      * Starts the flight if nobody has yet (true if this call did): here, if {@code fetchHere} says so
      * (clustered: this instance won the source's claim), else it waits for another instance's fetch.
      */
-    synchronized boolean launch(ExecutorService executor, Runnable work, java.util.function.BooleanSupplier fetchHere) {
+    synchronized boolean launch(Dispatch dispatch, java.util.function.BooleanSupplier fetchHere) {
         if (launched || over) return false;
         launched = true;
         if (!fetchHere.getAsBoolean()) {
             remote = true;
             return true;
         }
-        submit(executor, work);
+        submit(dispatch);
         return true;
     }
 
     /** A flight that waited for another instance fetches here after all (that instance died); false if over. */
-    synchronized boolean launchHere(ExecutorService executor, Runnable work) {
+    synchronized boolean launchHere(Dispatch dispatch) {
         if (over || !remote) return false;
         remote = false;
-        submit(executor, work);
+        submit(dispatch);
         return true;
     }
 
@@ -110,17 +136,9 @@ public final class Flight {
         outcome.whenComplete((r, e) -> action.run());
     }
 
-    private void submit(ExecutorService executor, Runnable work) {
+    private void submit(Dispatch dispatch) {
         try {
-            task = executor.submit(() -> {
-                busySince = Instant.now();
-                runner = Thread.currentThread();
-                try {
-                    work.run();
-                } finally {
-                    runner = null;
-                }
-            });
+            dispatch.dispatch();
         } catch (RejectedExecutionException e) {
             over = true;
             onOver.run();
@@ -128,42 +146,78 @@ public final class Flight {
         }
     }
 
-    /** A new URL exchange of a multi-URL source begins: its age counts from now, not from the first URL. */
-    void exchangeStarted() {
+    /**
+     * The source's read has begun and is now what a cancel must stop; if the flight ended meanwhile it is
+     * cancelled at once (false).
+     */
+    boolean reading(Future<?> started) {
+        synchronized (this) {
+            if (!over) {
+                read = started;
+                return true;
+            }
+        }
+        started.cancel(true);
+        return false;
+    }
+
+    synchronized boolean isOver() {
+        return over;
+    }
+
+    /** A URL exchange begins: the fetch's age counts from now (not from the first URL), and no thread is held. */
+    @Override
+    public void exchangeStarted(URI url) {
         busySince = Instant.now();
+        phase = Phase.NETWORK;
+    }
+
+    @Override
+    public void exchangeEnded() {
+        phase = Phase.PARSE_QUEUED;
+    }
+
+    @Override
+    public void parsing(boolean onThisThread) {
+        if (onThisThread) {
+            runner = Thread.currentThread();
+            phase = Phase.PARSING;
+        } else if (runner == Thread.currentThread()) {
+            runner = null;
+            if (phase == Phase.PARSING) phase = Phase.NETWORK; // the next URL's exchange, or the end
+        }
     }
 
     private void leave(String waiter) {
-        Future<?> toCancel = null;
+        Future<?> reading = null;
         boolean abandoned = false;
         synchronized (this) {
             waiters.remove(waiter);
             if (waiters.isEmpty() && !over) {
                 over = true;
                 abandoned = true;
-                toCancel = task; // null while it waits for another instance's fetch
+                reading = read; // null while queued (its start then does nothing) or waiting for another instance
             }
         }
         if (abandoned) {
             // A queued task never runs, so nothing else would forget the flight: readiness would count it as
             // queued until the source was fetched again.
             onOver.run();
-            // interrupts HttpClient's wait: the exchange is aborted and its socket closed
-            if (toCancel != null) toCancel.cancel(true);
+            if (reading != null) reading.cancel(true); // the exchange is aborted (socket closed) or the parse interrupted
             outcome.completeExceptionally(new CancellationException("nobody waits for " + source.name() + " any more"));
         }
     }
 
     /** Ends the flight for every waiter at once (its source was removed): cancels the fetch, interrupting it. */
     void abort(String why) {
-        Future<?> toCancel;
+        Future<?> reading;
         synchronized (this) {
             if (over) return;
             over = true;
-            toCancel = task;
+            reading = read;
         }
         onOver.run();
-        if (toCancel != null) toCancel.cancel(true);
+        if (reading != null) reading.cancel(true);
         outcome.completeExceptionally(new CancellationException(why));
     }
 
@@ -215,17 +269,22 @@ public final class Flight {
     }
 
     /**
-     * Since its current URL exchange started running (null while queued): what liveness judges, so a
-     * long queue never looks like a stuck fetch.
+     * Since its current URL exchange started (null while queued): what liveness judges, so a long queue never
+     * looks like a stuck fetch. A fetch waiting on the network counts too: its deadline should have ended it.
      */
     public Duration busyFor() {
         Instant since = busySince;
-        return since == null || runner == null ? null : Duration.between(since, Instant.now());
+        return since == null || phase == Phase.QUEUED ? null : Duration.between(since, Instant.now());
     }
 
-    /** The thread running the fetch right now, for stack traces of stuck fetches; null while queued. */
+    /** Where the fetch is now. */
+    public Phase phase() {
+        return phase;
+    }
+
+    /** The feed thread parsing the fetch right now, for stack traces of stuck fetches; null otherwise. */
     public Thread runner() {
-        return runner;
+        return phase == Phase.PARSING ? runner : null;
     }
 
     SourceFetch details() {

@@ -11,17 +11,29 @@ import java.util.Queue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * At most {@code newsstream.fetch.max-per-host} fetches per host in flight; the host's other fetches
- * wait in its lane's queue, not on a thread. A lane is an {@link ExecutorService} view of the feed
- * executor: {@code submit} gives a future whose {@code cancel(true)} interrupts the running fetch (or, while
- * it still waits in the lane, makes it a no-op), so flights cancel exactly as they did on the executor itself.
+ * wait in its lane's queue, not on a thread. A source's read holds its slot from its start until the whole
+ * read ends ({@link Lane#admit}: the read calls its release), not while a thread runs, because a read waiting on
+ * the network holds no thread. A lane is also an {@link ExecutorService} view of the feed executor for blocking
+ * work (the OPML import), which holds its slot while its task runs.
  */
 @ApplicationScoped
 public class HostLanes {
+
+    /** Work that holds a lane slot until it calls {@code release} (exactly once counts; more are ignored). */
+    public interface Held {
+        /** Runs on the pool once the host has a free slot. */
+        void start(Runnable release);
+
+        /** The pool refused it when a slot came free (its queue is full): it never starts. */
+        void rejected(RejectedExecutionException e);
+    }
 
     @Inject
     PoliteSettings settings;
@@ -35,11 +47,11 @@ public class HostLanes {
     }
 
     /** The lane of {@code url}'s host, running its tasks on {@code pool}. */
-    public ExecutorService laneFor(URI url, ExecutorService pool) {
+    public Lane laneFor(URI url, ExecutorService pool) {
         return lanes.computeIfAbsent(hostOf(url), h -> new Lane(h, pool));
     }
 
-    /** Fetches of this host running now. */
+    /** Fetches of this host in flight now. */
     public int running(String host) {
         Lane lane = lanes.get(host);
         return lane == null ? 0 : lane.running();
@@ -51,11 +63,11 @@ public class HostLanes {
         return lane == null ? 0 : lane.waiting();
     }
 
-    /** One host's queue and its running count. Never blocks a caller: a full lane queues. */
-    final class Lane extends AbstractExecutorService {
+    /** One host's queue and its in-flight count. Never blocks a caller: a full lane queues. */
+    public final class Lane extends AbstractExecutorService {
         private final String host;
         private final ExecutorService pool;
-        private final Queue<Runnable> queue = new ArrayDeque<>();
+        private final Queue<Held> queue = new ArrayDeque<>();
         private int running;
 
         Lane(String host, ExecutorService pool) {
@@ -63,57 +75,71 @@ public class HostLanes {
             this.pool = pool;
         }
 
-        @Override
-        public void execute(Runnable task) {
+        /**
+         * Starts {@code work} on the pool once the host has a free slot; the slot stays taken until it calls its
+         * release. Throws RejectedExecutionException if the pool refuses it at once (the caller says "server busy").
+         */
+        public void admit(Held work) {
             synchronized (this) {
                 if (running >= settings.maxPerHost()) {
-                    queue.add(task);
+                    queue.add(work);
                     return;
                 }
                 running++;
             }
             try {
-                dispatch(task);
+                dispatch(work);
             } catch (RejectedExecutionException e) {
                 synchronized (this) {
                     running--;
                 }
-                throw e; // the caller (Flight.launch) turns it into "server busy"
+                throw e;
             }
         }
 
-        private void dispatch(Runnable task) {
-            pool.execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    next();
+        /** Blocking work: its slot is free again when the task returns. */
+        @Override
+        public void execute(Runnable task) {
+            admit(new Held() {
+                @Override
+                public void start(Runnable release) {
+                    try {
+                        task.run();
+                    } finally {
+                        release.run();
+                    }
+                }
+
+                @Override
+                public void rejected(RejectedExecutionException e) {
+                    if (task instanceof Future<?> future) future.cancel(false); // its caller hears of it
                 }
             });
         }
 
-        /** A slot came free: the next queued task takes it. */
+        private void dispatch(Held work) {
+            AtomicBoolean released = new AtomicBoolean();
+            pool.execute(() -> work.start(() -> {
+                if (released.compareAndSet(false, true)) next();
+            }));
+        }
+
+        /** A slot came free: the next queued work takes it. Runs on whichever thread released (never blocks). */
         private void next() {
             while (true) {
-                Runnable task;
+                Held work;
                 synchronized (this) {
-                    task = queue.poll();
-                    if (task == null) {
+                    work = queue.poll();
+                    if (work == null) {
                         running--;
                         return;
                     }
                 }
                 try {
-                    dispatch(task);
+                    dispatch(work);
                     return;
                 } catch (RejectedExecutionException e) {
-                    // the feed executor's queue is full: run it here rather than lose it (this is a feed thread)
-                    Thread.interrupted();
-                    try {
-                        task.run();
-                    } catch (RuntimeException ignored) {
-                        // the task's own future carries its failure
-                    }
+                    work.rejected(e); // the feed executor's queue is full: that one fails, the slot goes on
                 }
             }
         }

@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Logs, once each and with the stack, every fetch running past {@code newsstream.health.hung-after}
+ * Logs, once each and with the stack of a parsing thread, every fetch whose current exchange started more
+ * than {@code newsstream.health.hung-after} ago (queue time does not count)
  * and every request thread busy past {@code newsstream.watchdog.request-threshold}: no task is ever
  * silently stuck.
  */
@@ -64,10 +65,16 @@ public class Watchdog {
         for (Flight flight : coordinator.inFlight()) {
             Thread runner = flight.runner();
             java.time.Duration busy = flight.busyFor();
-            if (runner != null && busy != null && busy.compareTo(settings.hungAfter()) > 0 && reportedFetches.add(flight)) {
+            if (busy == null || busy.compareTo(settings.hungAfter()) <= 0 || !reportedFetches.add(flight)) continue;
+            if (runner != null) {
                 LOG.warning(() -> "Fetch of " + flight.source().name() + " " + flight.source().urls() + " has run "
-                        + busy.toSeconds() + " s on " + runner.getName() + ", waited for by " + flight.waiters()
+                        + busy.toSeconds() + " s, parsing on " + runner.getName() + ", waited for by " + flight.waiters()
                         + "; it is at:\n" + stack(runner));
+            } else {
+                // no thread to show: its exchange outlived the deadline timer that should have ended it
+                LOG.warning(() -> "Fetch of " + flight.source().name() + " " + flight.source().urls() + " has run "
+                        + busy.toSeconds() + " s, " + flight.phase().name().toLowerCase(java.util.Locale.ROOT)
+                        + " (no thread held), waited for by " + flight.waiters());
             }
         }
         requests.busy().forEach(busy -> {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -33,9 +34,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared flight on a real single-thread executor: one task for every waiter, a waiter that leaves
- * stops only its own wait, the last one to leave cancels the task with an interrupt, and the flight ends
- * exactly once however its endings race.
+ * The shared flight on a real single-thread executor: one start for every waiter, a waiter that leaves
+ * stops only its own wait, the last one to leave cancels what is current (the read waiting on the network, or
+ * the parse with an interrupt), and the flight ends exactly once however its endings race.
  */
 class FlightTest {
 
@@ -67,8 +68,8 @@ class FlightTest {
         AtomicInteger runs = new AtomicInteger();
         Flight.Ticket a = cut.join("a");
         Flight.Ticket b = cut.join("b");
-        assertTrue(cut.launch(executor, runs::incrementAndGet), "the first launch submits");
-        assertFalse(cut.launch(executor, runs::incrementAndGet), "a second launch must not submit again");
+        assertTrue(cut.launch(() -> executor.execute(runs::incrementAndGet)), "the first launch submits");
+        assertFalse(cut.launch(() -> executor.execute(runs::incrementAndGet)), "a second launch must not submit again");
         Wait.until(() -> runs.get() == 1, PATIENCE, () -> "the task ran " + runs.get() + " times");
         assertEquals(List.of("a", "b"), cut.waiters());
 
@@ -83,20 +84,19 @@ class FlightTest {
 
     @Test
     void aWaiterWhoLeavesStopsOnlyItsOwnWait() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
+        CompletableFuture<SourceFetch> read = new CompletableFuture<>();
         Flight.Ticket leaving = cut.join("leaving");
         Flight.Ticket staying = cut.join("staying");
-        cut.launch(executor, () -> blockUntil(release, interrupted));
-        Wait.until(() -> cut.runner() != null, PATIENCE, () -> "the fetch never started");
+        cut.launch(() -> executor.execute(() -> cut.reading(read)));
+        cut.exchangeStarted(SOURCE.firstUrl());
 
         assertTrue(leaving.cancel(true));
         assertEquals(List.of("staying"), cut.waiters());
         assertEquals(0, ended.get(), "the flight goes on while someone waits");
         assertFalse(staying.isDone());
-        assertFalse(interrupted.get(), "the fetch must not be interrupted while someone still waits");
+        Thread.sleep(100); // the read was handed over on the executor: give a wrong cancel its chance
+        assertFalse(read.isCancelled(), "the read must not be cancelled while someone still waits");
 
-        release.countDown();
         SourceResult result = result();
         cut.finish(result, fetch(result));
         assertSame(result, staying.get(1, TimeUnit.SECONDS));
@@ -105,22 +105,63 @@ class FlightTest {
     }
 
     @Test
-    void theLastWaiterToLeaveCancelsTheRunningFetchWithAnInterrupt() throws Exception {
-        AtomicBoolean interrupted = new AtomicBoolean();
+    void theLastWaiterToLeaveCancelsTheReadWaitingOnTheNetwork() throws Exception {
+        CompletableFuture<SourceFetch> read = new CompletableFuture<>();
         Flight.Ticket a = cut.join("a");
         Flight.Ticket b = cut.join("b");
-        cut.launch(executor, () -> blockUntil(new CountDownLatch(1), interrupted));
-        Wait.until(() -> cut.runner() != null, PATIENCE, () -> "the fetch never started");
-        assertNotNull(cut.busyFor(), "a running fetch has a busy time");
+        CountDownLatch handedOver = new CountDownLatch(1);
+        cut.launch(() -> executor.execute(() -> {
+            cut.reading(read);
+            cut.exchangeStarted(SOURCE.firstUrl());
+            handedOver.countDown();
+        }));
+        assertTrue(handedOver.await(10, TimeUnit.SECONDS));
+        assertEquals(Flight.Phase.NETWORK, cut.phase());
+        assertNotNull(cut.busyFor(), "a fetch waiting on the network has a busy time");
+        assertNull(cut.runner(), "and holds no thread");
 
         a.cancel(true);
         b.cancel(true);
-        Wait.until(interrupted::get, PATIENCE, () -> "the running fetch was never interrupted");
+        assertTrue(read.isCancelled(), "the read (and with it the exchange) was not cancelled");
         assertEquals(1, ended.get(), "onOver runs once when the flight is abandoned");
         assertTrue(cut.waiters().isEmpty());
-        Wait.until(() -> cut.runner() == null, PATIENCE, () -> "the runner was not forgotten");
-        assertNull(cut.busyFor());
         assertNull(cut.join("late"), "an abandoned flight takes nobody: the caller starts a new one");
+    }
+
+    @Test
+    void theLastWaiterToLeaveInterruptsTheParse() throws Exception {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Flight.Ticket only = cut.join("only");
+        cut.launch(() -> { });
+        cut.exchangeStarted(SOURCE.firstUrl());
+        cut.exchangeEnded();
+        assertEquals(Flight.Phase.PARSE_QUEUED, cut.phase());
+        cut.reading(executor.submit(() -> {
+            cut.parsing(true);
+            try {
+                blockUntil(new CountDownLatch(1), interrupted);
+            } finally {
+                cut.parsing(false);
+            }
+        }));
+        Wait.until(() -> cut.runner() != null, PATIENCE, () -> "the parse never started");
+        assertEquals(Flight.Phase.PARSING, cut.phase());
+
+        only.cancel(true);
+        Wait.until(interrupted::get, PATIENCE, () -> "the running parse was never interrupted");
+        Wait.until(() -> cut.runner() == null, PATIENCE, () -> "the parsing thread was not forgotten");
+        assertEquals(1, ended.get());
+    }
+
+    @Test
+    void aReadThatBeginsAfterTheFlightEndedIsCancelledAtOnce() {
+        Flight.Ticket only = cut.join("only");
+        cut.launch(() -> { });
+        only.cancel(true);
+        CompletableFuture<SourceFetch> late = new CompletableFuture<>();
+        assertFalse(cut.reading(late));
+        assertTrue(late.isCancelled());
+        assertEquals(1, ended.get());
     }
 
     @Test
@@ -129,8 +170,12 @@ class FlightTest {
         executor.execute(() -> blockUntil(release, new AtomicBoolean())); // the only thread is busy
         AtomicBoolean ran = new AtomicBoolean();
         Flight.Ticket only = cut.join("only");
-        cut.launch(executor, () -> ran.set(true));
+        // the coordinator's start checks the flight first, as this one does
+        cut.launch(() -> executor.execute(() -> {
+            if (!cut.isOver()) ran.set(true);
+        }));
         assertNull(cut.busyFor(), "a queued fetch is not busy");
+        assertEquals(Flight.Phase.QUEUED, cut.phase());
 
         only.cancel(true);
         assertEquals(1, ended.get(), "a queued flight that nobody waits for ends at once, not when it would run");
@@ -147,7 +192,7 @@ class FlightTest {
         cut.finish(result, fetch(result));
         assertTrue(a.isDone());
         assertNull(cut.join("b"), "a finished flight takes nobody: the caller starts a new one");
-        assertFalse(cut.launch(executor, () -> { }), "a finished flight is not launched");
+        assertFalse(cut.launch(() -> executor.execute(() -> { })), "a finished flight is not launched");
         assertEquals(1, ended.get());
     }
 
@@ -201,7 +246,7 @@ class FlightTest {
         ExecutorService full = Executors.newSingleThreadExecutor();
         full.shutdown(); // rejects everything, like a managed executor whose queue is full
         Flight.Ticket a = cut.join("a");
-        assertTrue(cut.launch(full, () -> { }));
+        assertTrue(cut.launch(() -> full.execute(() -> { })));
         ExecutionException error = assertThrows(ExecutionException.class, () -> a.get(1, TimeUnit.SECONDS));
         assertInstanceOf(RejectedExecutionException.class, error.getCause());
         assertTrue(error.getCause().getMessage().contains("server busy"), error.getCause().getMessage());
@@ -211,14 +256,14 @@ class FlightTest {
 
     @Test
     void abortEndsEveryWaitAndInterruptsTheFetch() throws Exception {
-        AtomicBoolean interrupted = new AtomicBoolean();
         Flight.Ticket a = cut.join("a");
         Flight.Ticket b = cut.join("b");
-        cut.launch(executor, () -> blockUntil(new CountDownLatch(1), interrupted));
-        Wait.until(() -> cut.runner() != null, PATIENCE, () -> "the fetch never started");
+        CompletableFuture<SourceFetch> read = new CompletableFuture<>();
+        cut.launch(() -> { });
+        cut.reading(read);
 
         cut.abort("Flight was removed");
-        Wait.until(interrupted::get, PATIENCE, () -> "the aborted fetch was never interrupted");
+        assertTrue(read.isCancelled(), "the aborted read was not cancelled");
         for (Flight.Ticket ticket : List.of(a, b)) {
             CancellationException error = assertThrows(CancellationException.class, () -> ticket.get(1, TimeUnit.SECONDS));
             assertEquals("Flight was removed", error.getMessage());
@@ -231,13 +276,13 @@ class FlightTest {
     void aRemoteFlightWaitsForTheOtherInstanceAndCanFetchHereAfterAll() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         Flight.Ticket a = cut.join("a");
-        assertTrue(cut.launch(executor, runs::incrementAndGet, () -> false));
+        assertTrue(cut.launch(() -> executor.execute(runs::incrementAndGet), () -> false));
         assertTrue(cut.remote());
-        assertFalse(cut.launch(executor, runs::incrementAndGet), "launched once already");
+        assertFalse(cut.launch(() -> executor.execute(runs::incrementAndGet)), "launched once already");
 
-        assertTrue(cut.launchHere(executor, runs::incrementAndGet), "the other instance died: fetch here");
+        assertTrue(cut.launchHere(() -> executor.execute(runs::incrementAndGet)), "the other instance died: fetch here");
         assertFalse(cut.remote());
-        assertFalse(cut.launchHere(executor, runs::incrementAndGet), "already fetching here");
+        assertFalse(cut.launchHere(() -> executor.execute(runs::incrementAndGet)), "already fetching here");
         Wait.until(() -> runs.get() == 1, PATIENCE, () -> "the local fetch ran " + runs.get() + " times");
         cut.finishRemotely(result()); // too late: this instance fetches itself now
         assertFalse(a.isDone());
@@ -247,14 +292,14 @@ class FlightTest {
     @Test
     void aRemoteFlightEndsWithTheOtherInstancesResult() throws Exception {
         Flight.Ticket a = cut.join("a");
-        cut.launch(executor, () -> { }, () -> false);
+        cut.launch(() -> executor.execute(() -> { }), () -> false);
         SourceResult result = result();
         cut.finishRemotely(result);
         assertSame(result, a.get(1, TimeUnit.SECONDS));
         assertFalse(cut.remote());
         cut.finishRemotely(result);
         assertEquals(1, ended.get());
-        assertFalse(cut.launchHere(executor, () -> { }), "an ended flight does not fetch");
+        assertFalse(cut.launchHere(() -> executor.execute(() -> { })), "an ended flight does not fetch");
     }
 
     private static void blockUntil(CountDownLatch release, AtomicBoolean interrupted) {

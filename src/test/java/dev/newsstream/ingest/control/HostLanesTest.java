@@ -92,6 +92,48 @@ class HostLanesTest {
     }
 
     @Test
+    void aHeldSlotStaysTakenAfterItsThreadReturnsUntilItsReadIsReleased() throws Exception {
+        HostLanes lanes = new HostLanes();
+        lanes.settings = settings(2, 2);
+        HostLanes.Lane lane = lanes.laneFor(URI.create("http://h/"), pool);
+        List<Runnable> releases = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger started = new AtomicInteger();
+        for (int i = 0; i < 5; i++) {
+            lane.admit(new HostLanes.Held() {
+                @Override
+                public void start(Runnable release) {
+                    started.incrementAndGet();
+                    releases.add(release); // returns at once, like a read that now waits on the network
+                }
+
+                @Override
+                public void rejected(java.util.concurrent.RejectedExecutionException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        Wait.until(() -> started.get() == 2, Duration.ofSeconds(5), () -> started.get() + " started");
+        Thread.sleep(100); // the threads returned: a wrong lane would start the next ones now
+        assertEquals(2, started.get(), "two reads waiting on the network hold both slots, threads or not");
+        assertEquals(2, lanes.running("h"));
+        assertEquals(3, lanes.waiting("h"));
+
+        Runnable first = releases.get(0);
+        first.run();
+        first.run(); // a second release of one read must not free another slot
+        Wait.until(() -> started.get() == 3, Duration.ofSeconds(5), () -> started.get() + " started");
+        Thread.sleep(100);
+        assertEquals(3, started.get(), "one release frees one slot");
+        while (started.get() < 5 || releases.size() < 5) {
+            for (Runnable r : List.copyOf(releases)) r.run();
+            Thread.sleep(10);
+        }
+        for (Runnable r : List.copyOf(releases)) r.run();
+        Wait.until(() -> lanes.running("h") == 0, Duration.ofSeconds(5), () -> lanes.running("h") + " still running");
+        assertEquals(0, lanes.waiting("h"));
+    }
+
+    @Test
     void severalFeedsAskingToWaitPauseTheirHost() {
         HostPauses pauses = new HostPauses();
         pauses.settings = settings(2, 2);

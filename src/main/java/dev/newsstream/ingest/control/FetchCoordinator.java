@@ -1,9 +1,6 @@
 package dev.newsstream.ingest.control;
 
-import dev.newsstream.feed.control.ConditionalHeaders;
-import dev.newsstream.feed.control.SourceCatalog;
 import dev.newsstream.feed.control.SourceReader;
-import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Deferral;
 import dev.newsstream.feed.entity.FeedStatus;
 import dev.newsstream.feed.entity.Source;
@@ -18,11 +15,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,10 +61,10 @@ public class FetchCoordinator {
     HostLanes lanes;
 
     @Inject
-    SourceCatalog catalog;
+    RemoteFlights remote;
 
     @Inject
-    RemoteFlights remote;
+    FetchRecorder recorder;
 
     @PostConstruct
     void describe() {
@@ -230,7 +225,7 @@ public class FetchCoordinator {
         try {
             if (error == null) {
                 count(fetch);
-                flight.finish(record(fetch), fetch);
+                flight.finish(recorder.record(fetch), fetch);
                 return;
             }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -256,7 +251,7 @@ public class FetchCoordinator {
             SourceStat stat = SourceStat.of(source, FeedStatus.ERROR, 0, reason, Instant.now(), 0);
             SourceFetch failed = new SourceFetch(source, List.of(), stat, List.of(), List.of(), null);
             metrics.fetchFailed("INTERNAL", 0);
-            flight.finish(record(failed), failed);
+            flight.finish(recorder.record(failed), failed);
         } catch (Throwable again) {
             flight.fail(new IllegalStateException(reason)); // the store failed too: waiters still hear of it
         }
@@ -270,44 +265,8 @@ public class FetchCoordinator {
         }
     }
 
-    /**
-     * Writes a fetch into the store (articles, validators, back-off state: one record, stored in one
-     * transaction) and says what waiters get.
-     */
-    private SourceResult record(SourceFetch fetch) {
-        Source source = fetch.source();
-        if (catalog.byName(source.name()).isEmpty()) { // removed while it was fetched: store nothing of it
-            return new SourceResult(source, List.of(), fetch.stat());
-        }
-        Map<URI, ConditionalHeaders> validators = new LinkedHashMap<>();
-        for (UrlReport url : fetch.urls()) {
-            if (url.failureReason() == null && (url.etag() != null || url.lastModified() != null)) {
-                // under the configured URL, which is what the next fetch looks up, redirect or not
-                validators.put(URI.create(url.configuredUrl()), new ConditionalHeaders(url.etag(), url.lastModified()));
-            }
-        }
-        SourceState previous = store.state(source);
-        Instant now = Instant.now();
-        Instant next = politeness.fetched(fetch, now);
-        if (fetch.failed()) {
-            int failures = previous.consecutiveFailures() + 1;
-            Instant retry = now.plus(settings.backoff(failures, fetch.retryAfter()));
-            store.recordFetch(source, null, validators,
-                    count -> new SourceState(fetch.stat(), failures, retry, previous.lastSuccessAt()));
-            return new SourceResult(source, List.of(), fetch.stat());
-        }
-        List<Article> cached = store.recordFetch(source, fetch.articles(), validators,
-                count -> new SourceState(withCount(fetch.stat(), count), 0, next, now));
-        return new SourceResult(source, cached, withCount(fetch.stat(), cached.size()));
-    }
-
     private SourceResult resultFromStore(Source source, SourceStat stat) {
         return new SourceResult(source, store.articlesOf(source.name()), stat);
-    }
-
-    private static SourceStat withCount(SourceStat s, int count) {
-        return new SourceStat(s.name(), s.url(), s.category(), s.country(), s.fundingType(), s.biasRating(), count,
-                s.status(), s.errorMessage(), s.lastChecked(), s.processingTimeSeconds());
     }
 
     public Collection<Flight> inFlight() {

@@ -32,7 +32,7 @@ final class FanoutScenario {
     /** Clients connecting at once (opened but not yet `complete`): a burst of connects, but not a SYN flood. */
     static final int CONNECTING = Integer.getInteger("bench.fanout.connecting", 200);
     static final String STREAM = "/news/stream?category=live&live=true";
-    /** -Dbench.fanout.jfr=true: a JFR recording (profile settings) of each publish, in target/bench/fanout/. */
+    /** -Dbench.fanout.jfr=true: a JFR recording (profile settings) of each idle window and each publish, in target/bench/fanout/. */
     static final boolean JFR = Boolean.getBoolean("bench.fanout.jfr");
     /** How long the server's CPU use with N idle clients is sampled. */
     static final int IDLE_WINDOW_MS = Integer.getInteger("bench.fanout.idleWindowMs", 15_000);
@@ -149,9 +149,15 @@ final class FanoutScenario {
         long threadsWith = server.procStatus("Threads");
         long fdsWith = server.openFileDescriptors();
         // what N idle clients cost in CPU: heartbeats (every 15 s per live stream) and nothing else
+        Path idleJfr = Bench.workDir.resolve("fanout/idle-" + n + ".jfr");
+        if (JFR && !warmUp) server.jcmd("JFR.start name=idle settings=profile filename=" + idleJfr);
         long cpu0 = server.cpuNanos(), wall0 = System.nanoTime();
         if (!warmUp) Thread.sleep(IDLE_WINDOW_MS);
         double idleCpu = warmUp ? 0 : (double) (server.cpuNanos() - cpu0) / (System.nanoTime() - wall0);
+        if (JFR && !warmUp) {
+            server.jcmd("JFR.stop name=idle");
+            print("JFR recording of " + n + " idle clients: " + Bench.basedir.relativize(idleJfr));
+        }
 
         // publish ONE article
         items.add(0, item("breaking " + items.size(), Instant.now()));

@@ -18,8 +18,9 @@
  *     frame's JSON made once for every client that gets it (per cache version, per fetch result, per
  *     arrival), never once per client;</li>
  * <li>{@code control.SseChannel}: the only writer of one connection;</li>
- * <li>{@code control.ZeroWindowWatch}: finds clients that stopped reading while our send buffer still
- *     takes their bytes, from the kernel's connection table ({@code TcpTable}, Linux);</li>
+ * <li>{@code control.ConnectionTableWatch}: finds, in one read of the kernel's connection table for all
+ *     streams ({@code TcpTable}, Linux), clients that stopped reading while our send buffer still takes
+ *     their bytes and clients that have left;</li>
  * <li>{@code control.StreamWriters}: the threads that write and that take fetch results off the feed
  *     threads: container-managed threads from the {@code ManagedThreadFactory}, without a managed
  *     executor's per-task context set-up.</li>

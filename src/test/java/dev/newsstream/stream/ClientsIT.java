@@ -86,7 +86,7 @@ class ClientsIT {
         settings.put("newsstream.live.log-size", String.valueOf(LOG_SIZE));
         settings.put("newsstream.stream.max-active", String.valueOf(MAX_ACTIVE));
         settings.put("newsstream.stream.max-per-address", String.valueOf(PER_ADDRESS));
-        settings.put("newsstream.stream.zero-window-check", "1s");
+        settings.put("newsstream.stream.connection-check", "1s");
         return Deployments.builtWar(settings);
     }
 
@@ -105,12 +105,24 @@ class ClientsIT {
         // 80 sources answered within moments of each other: about 1.3 MB of source_complete frames per
         // stream, more than the 1 MiB a client may pin. Held until each client has room, they all arrive.
         List<SseConnection> streams = new ArrayList<>();
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 2; round++) { // fetched, then again answered from the shelves at once
                 streams.clear();
                 for (int i = 0; i < 4; i++) streams.add(SseConnection.open(uri("/news/stream?category=wide&use_cache=false")));
-                for (SseConnection stream : streams) {
-                    List<Frame> frames = stream.eventsUntil("complete", ofSeconds(90));
+                // all four read at once: a client left unread for longer than the write deadline is rightly let go
+                List<java.util.concurrent.CompletableFuture<List<Frame>>> reads = streams.stream()
+                        .map(stream -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return stream.eventsUntil("complete", ofSeconds(90));
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }, readers))
+                        .toList();
+                for (int i = 0; i < streams.size(); i++) {
+                    SseConnection stream = streams.get(i);
+                    List<Frame> frames = reads.get(i).join();
                     long sourceFrames = frames.stream().filter(f -> f.event().equals("source_complete")).count();
                     long bytes = frames.stream().mapToLong(f -> f.data().length()).sum();
                     assertEquals(WIDE_SOURCES, sourceFrames, () -> frames.stream().map(Frame::event).distinct().toList()
@@ -125,6 +137,7 @@ class ClientsIT {
             }
         } finally {
             streams.forEach(SseConnection::close);
+            readers.shutdownNow();
         }
     }
 

@@ -61,7 +61,8 @@ public final class SseChannel {
     private volatile Runnable onDrained = () -> { };
     private volatile boolean letGo;
     private long nextProbeNanos;             // the ticker's own: when to ask the socket whether the client left
-    private long zeroWindowSince;            // the zero-window watch's own: 0 unless the client's window is closed
+    private long zeroWindowSince;            // the table watch's own: 0 unless the client's window is closed
+    private volatile boolean inTable;        // the connection table has listed this connection: it watches it
     // the settings this channel reads on every tick and write, read once: a CDI proxy call per stream per
     // tick was a third of the heartbeat ticker's CPU with 19,000 idle clients
     private final long writeTimeoutNanos;
@@ -166,9 +167,29 @@ public final class SseChannel {
     }
 
     /**
-     * Told by the {@link ZeroWindowWatch} whether the client's receive window is closed now. A client seen
-     * so at every check for longer than the write deadline has stopped reading: it is let go although the
-     * kernel still takes its bytes and no write of ours waits yet.
+     * Told by the {@link ConnectionTableWatch} what the kernel's table says of this connection now
+     * ({@code null}: not listed). A connection the client closed ({@code CLOSE_WAIT}) has lost its client; once
+     * listed, the table watches this connection and the socket probe stops. A connection missing from the table
+     * proves nothing: the kernel writes the table in pages, and one that changes meanwhile can skip entries.
+     */
+    void seenInTable(TcpTable.State state, long nowNanos) {
+        if (closed.get()) return;
+        if (state == null) { // a zero window must be seen at every check to count
+            zeroWindow(false, nowNanos);
+            return;
+        }
+        inTable = true;
+        if (state == TcpTable.State.CLOSED_BY_PEER) {
+            close("client disconnected");
+            return;
+        }
+        zeroWindow(state == TcpTable.State.ZERO_WINDOW, nowNanos);
+    }
+
+    /**
+     * Whether the client's receive window is closed now. A client seen so at every check for longer than the
+     * write deadline has stopped reading: it is let go although the kernel still takes its bytes and no
+     * write of ours waits yet.
      */
     void zeroWindow(boolean seen, long nowNanos) {
         if (!seen) {
@@ -191,7 +212,7 @@ public final class SseChannel {
             close("client disconnected");
             return;
         }
-        if (probeEveryNanos > 0 && nowNanos - nextProbeNanos >= 0) {
+        if (probeEveryNanos > 0 && !inTable && nowNanos - nextProbeNanos >= 0) {
             nextProbeNanos = nowNanos + probeEveryNanos;
             if (connection.peerClosed()) {
                 close("client disconnected");
@@ -352,6 +373,11 @@ public final class SseChannel {
         return !closed.get() && !sink.isClosed();
     }
 
+
+    /** Open, with nothing queued, parked, being written or about to be: only heartbeats are due. */
+    boolean quiet() {
+        return !closed.get() && outbox.isEmpty() && parkedSince == 0 && writeStartedNanos == 0 && !draining.get();
+    }
 
     /** True while frames wait for the client to read what the container holds. */
     public boolean parked() {

@@ -62,7 +62,7 @@ public final class StreamSession {
     private final ArrivalFollower arrivals;
     private final CloseListener listener;
     private final Instant startedAt = Instant.now();
-    private final Instant expiresAt;
+    private final long expiresAtNanos;
     private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
     private final Object progressLock = new Object();
     private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>(); // reports waiting for room (progressLock)
@@ -85,7 +85,7 @@ public final class StreamSession {
         this.settings = services.settings();
         this.store = services.store();
         this.listener = listener;
-        this.expiresAt = startedAt.plus(settings.jitteredLifetime());
+        this.expiresAtNanos = System.nanoTime() + settings.jitteredLifetime().toNanos();
         this.channel = channels.open(id, this::channelClosed);
         this.channel.onDrained(this::drained);
         this.arrivals = new ArrivalFollower(store, channel, services.articles(), inCategory);
@@ -311,12 +311,20 @@ public final class StreamSession {
     }
 
     /** Heartbeats come fast while fetches are pending (to find vanished clients) and slow when idle. */
-    void tick(long nowNanos, Instant now, long heartbeatNanos, long liveHeartbeatNanos) {
-        if (live && now.isAfter(expiresAt)) {
+    void tick(long nowNanos, long heartbeatNanos, long liveHeartbeatNanos) {
+        if (live && nowNanos - expiresAtNanos > 0) {
             channel.end("stream lifetime reached; reconnect with Last-Event-ID");
             return;
         }
         channel.heartbeat(nowNanos, pending.isEmpty() && arrivals.following() ? liveHeartbeatNanos : heartbeatNanos);
+    }
+
+    /**
+     * Nothing to do but wait for arrivals: live, caught up, no fetch pending and nothing on its way to the
+     * client. The ticker visits such a stream about once a second instead of at every tick.
+     */
+    boolean resting() {
+        return live && pending.isEmpty() && arrivals.following() && channel.quiet();
     }
 
     private void channelClosed(String reason) {

@@ -57,21 +57,23 @@ public class StreamSettings {
     Duration liveHeartbeat;
 
     /**
-     * How often each open stream's socket is asked whether the client has closed it (a non-blocking read
-     * that sees the end of the stream). An idle live stream writes only every live heartbeat and a write
-     * reveals a vanished client only at its third attempt; this finds it without any traffic.
+     * Where the kernel's connection table cannot be read (see {@link ConnectionTableWatch}): how often each
+     * open stream's socket is asked whether the client has closed it (a non-blocking read that sees the end
+     * of the stream). An idle live stream writes only every live heartbeat and a write reveals a vanished
+     * client only at its second or third attempt; this finds it without any traffic. Zero turns it off.
      */
     @Inject
     @ConfigProperty(name = "newsstream.stream.disconnect-probe", defaultValue = "5s")
     Duration disconnectProbe;
 
     /**
-     * How often the kernel's connection table is read for clients whose receive window is closed (they
-     * stopped reading while our send buffer still takes their bytes). Linux only; zero turns it off.
+     * How often the kernel's connection table is read, in one pass for every stream, for clients whose
+     * receive window is closed (they stopped reading while our send buffer still takes their bytes) and for
+     * clients that have left. Linux only; zero turns it off (each socket is then probed instead).
      */
     @Inject
-    @ConfigProperty(name = "newsstream.stream.zero-window-check", defaultValue = "2s")
-    Duration zeroWindowCheck;
+    @ConfigProperty(name = "newsstream.stream.connection-check", defaultValue = "2s")
+    Duration connectionCheck;
 
     @Inject
     @ConfigProperty(name = "newsstream.stream.max-lifetime", defaultValue = "30m")
@@ -97,8 +99,8 @@ public class StreamSettings {
         return liveHeartbeat;
     }
 
-    public Duration zeroWindowCheck() {
-        return zeroWindowCheck == null ? Duration.ofSeconds(2) : zeroWindowCheck;
+    public Duration connectionCheck() {
+        return connectionCheck == null ? Duration.ofSeconds(2) : connectionCheck;
     }
 
     /** Zero turns the probe off. */

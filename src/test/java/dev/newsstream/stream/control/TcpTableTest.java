@@ -39,4 +39,36 @@ class TcpTableTest {
         assertNull(TcpTable.zeroWindowPeer("garbage 04:"));
         assertNull(TcpTable.zeroWindowPeer(""));
     }
+
+    @Test
+    void aConnectionTheClientClosedWaitsInCloseWait() throws Exception {
+        TcpTable.Line line = TcpTable.parse("   4: 0100007F:1F90 0100007F:D431 08 00000000:00000001 00:00000000 00000000 1000 0 99 1");
+        assertEquals(new TcpTable.Peer(8080, InetAddress.getByName("127.0.0.1"), 0xD431), line.peer());
+        assertEquals(TcpTable.State.CLOSED_BY_PEER, line.state());
+    }
+
+    @Test
+    void anEstablishedConnectionIsOpen() {
+        assertEquals(TcpTable.State.OPEN,
+                TcpTable.parse("   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000 0 0 1 1").state());
+        assertEquals(TcpTable.State.OPEN, // a retransmit timer (1) is not the zero-window probe
+                TcpTable.parse("   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 01:00000020 00000000 0 0 1 1").state());
+        assertNull(TcpTable.parse("   0: 0100007F:1F90 0100007F 01 00000000:00000000 00:00000000"), "an address without a port");
+    }
+
+    @Test
+    void thisProcessSeesItsOwnConnectionInTheTable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TcpTable.available(), "Linux only");
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             java.net.Socket accepted = server.accept()) {
+            TcpTable.Peer peer = new TcpTable.Peer(server.getLocalPort(), InetAddress.getLoopbackAddress(), client.getLocalPort());
+            TcpTable.Snapshot open = TcpTable.read(java.util.Set.of(server.getLocalPort()));
+            assertEquals(TcpTable.State.OPEN, open.stateOf(peer));
+            client.close();
+            dev.newsstream.testing.Wait.until(() -> TcpTable.read(java.util.Set.of(server.getLocalPort())).stateOf(peer)
+                    == TcpTable.State.CLOSED_BY_PEER, java.time.Duration.ofSeconds(10), () -> "never in CLOSE_WAIT");
+            assertNull(TcpTable.read(java.util.Set.of(server.getLocalPort() + 1)).stateOf(peer), "other ports are left out");
+        }
+    }
 }

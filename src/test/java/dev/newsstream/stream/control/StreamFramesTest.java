@@ -204,11 +204,11 @@ class StreamFramesTest {
 
     @Test
     void probeIntervalsHaveTheirDocumentedDefaultsWhenNotConfigured() {
-        assertEquals(Duration.ofSeconds(2), settings.zeroWindowCheck());
+        assertEquals(Duration.ofSeconds(2), settings.connectionCheck());
         assertEquals(Duration.ofSeconds(5), settings.disconnectProbe());
-        settings.zeroWindowCheck = Duration.ZERO;
+        settings.connectionCheck = Duration.ZERO;
         settings.disconnectProbe = Duration.ofMillis(700);
-        assertEquals(Duration.ZERO, settings.zeroWindowCheck());
+        assertEquals(Duration.ZERO, settings.connectionCheck());
         assertEquals(Duration.ofMillis(700), settings.disconnectProbe());
     }
 }

@@ -437,7 +437,7 @@ class StreamSessionTest {
         Wait.until(() -> session.pendingFetches() == 2, PATIENCE, () -> session.pendingFetches() + " pending");
 
         client.vanish();
-        session.tick(System.nanoTime(), Instant.now(), settings.heartbeat().toNanos(), settings.liveHeartbeat().toNanos());
+        session.tick(System.nanoTime(), settings.heartbeat().toNanos(), settings.liveHeartbeat().toNanos());
 
         assertEquals(List.of("client disconnected / cancelled 2"), closes);
         assertTrue(fetches.get("Beta").isCancelled() && fetches.get("Gamma").isCancelled());
@@ -485,13 +485,13 @@ class StreamSessionTest {
         awaitFrames(List.of("starting"));
         long second = Duration.ofSeconds(1).toNanos(), hour = Duration.ofHours(1).toNanos();
 
-        session.tick(System.nanoTime() + 2 * second, Instant.now(), second, hour);
+        session.tick(System.nanoTime() + 2 * second, second, hour);
         awaitFrames(List.of("starting", "#heartbeat"));
 
         fetched(alpha, article(alpha, "alpha one", T));
         awaitFrames(List.of("starting", "#heartbeat", "source_complete", "complete"));
         Wait.until(() -> session.pendingFetches() == 0, PATIENCE, () -> "still pending");
-        session.tick(System.nanoTime() + 2 * second, Instant.now(), second, hour);
+        session.tick(System.nanoTime() + 2 * second, second, hour);
         writerIdle();
         assertEquals(List.of("starting", "#heartbeat", "source_complete", "complete"), client.names(),
                 "an idle live stream waits for the live heartbeat");
@@ -502,12 +502,13 @@ class StreamSessionTest {
         StreamSession session = start(List.of(), new StreamRequest("world", false, true, null));
         awaitFrames(List.of("starting", "complete"));
         long second = Duration.ofSeconds(1).toNanos(), hour = Duration.ofHours(1).toNanos();
-        session.tick(System.nanoTime() + 2 * hour, Instant.now(), second, hour);
+        long tenMinutes = Duration.ofMinutes(10).toNanos(), minute = Duration.ofMinutes(1).toNanos();
+        session.tick(System.nanoTime() + tenMinutes, second, tenMinutes); // the live heartbeat is due
         awaitFrames(List.of("starting", "complete", "#heartbeat"));
 
-        session.tick(System.nanoTime(), Instant.now().plus(Duration.ofMinutes(25)), second, hour);
+        session.tick(System.nanoTime() + 25 * minute, second, hour);
         assertEquals(0, client.closes.get(), "the lifetime is 30 min +-10 %: not over at 25 min");
-        session.tick(System.nanoTime(), Instant.now().plus(Duration.ofMinutes(34)), second, hour);
+        session.tick(System.nanoTime() + 34 * minute, second, hour);
         awaitFrames(List.of("starting", "complete", "#heartbeat", "#stream lifetime reached; reconnect with Last-Event-ID"));
         awaitClosed();
         assertEquals(List.of("complete / cancelled 0"), closes);
@@ -518,8 +519,8 @@ class StreamSessionTest {
     void aStreamThatIsNotLiveIgnoresTheLifetime() throws Exception {
         StreamSession session = start(List.of(alpha), new StreamRequest("world", false, false, null));
         awaitFrames(List.of("starting"));
-        session.tick(System.nanoTime(), Instant.now().plus(Duration.ofDays(1)), Duration.ofHours(1).toNanos(),
-                Duration.ofHours(1).toNanos());
+        long twoDays = Duration.ofDays(2).toNanos(); // no heartbeat due: only the lifetime could act
+        session.tick(System.nanoTime() + Duration.ofDays(1).toNanos(), twoDays, twoDays);
         writerIdle();
         assertEquals(List.of("starting"), client.names());
         assertEquals(List.of(), closes);

@@ -11,6 +11,7 @@ import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.RawHttp;
 import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.Wait;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -177,15 +179,12 @@ class ConfiguredSecurityIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> awaitResults(ChromeDriver driver, Predicate<Map<String, Object>> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Map<String, Object> results = Map.of();
-        while (System.nanoTime() < deadline) {
-            Object r = ((JavascriptExecutor) driver).executeScript("return window.results || {}");
-            results = (Map<String, Object>) r;
-            if (done.test(results)) return results;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the page did not finish: " + results);
+        AtomicReference<Map<String, Object>> results = new AtomicReference<>(Map.of());
+        Wait.until(() -> {
+            results.set((Map<String, Object>) ((JavascriptExecutor) driver).executeScript("return window.results || {}"));
+            return done.test(results.get());
+        }, Duration.ofSeconds(30), () -> "the page did not finish: " + results.get());
+        return results.get();
     }
 
     private static void requireBrowser() {

@@ -69,7 +69,6 @@ public final class FixtureFeedServer implements AutoCloseable {
     private static final int DEFAULT_ATOM_ENTRIES = 3;
     private static final int MAX_ITEMS = 10_000;
     private static final int MAX_HEAD_BYTES = 64 * 1024;
-    private static final Duration AWAIT_POLL = Duration.ofMillis(20);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
     private static final String LAST_MODIFIED = HTTP_DATE.format(BASE_DATE.atOffset(ZoneOffset.UTC));
 
@@ -247,24 +246,17 @@ public final class FixtureFeedServer implements AutoCloseable {
     }
 
     /**
-     * Waits until no connection under {@code pathPrefix} is open, polling every 20 ms. Tests should
+     * Waits until no connection under {@code pathPrefix} is open ({@link Wait}). Tests should
      * use this rather than {@link #openConnections(String)} right after a response: the client can
      * have its last byte a moment before this server has closed its end.
      */
     public boolean awaitNoOpenConnections(String pathPrefix, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (openConnections(pathPrefix) > 0) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(AWAIT_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return openConnections(pathPrefix) == 0;
-            }
+        try {
+            return Wait.waitFor(() -> openConnections(pathPrefix) == 0, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return openConnections(pathPrefix) == 0;
         }
-        return true;
     }
 
     // ---------------------------------------------------------------- what tests set up

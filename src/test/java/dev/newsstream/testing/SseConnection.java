@@ -161,9 +161,7 @@ public final class SseConnection implements AutoCloseable {
 
     /** Waits for the server to end the stream. */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ended && System.nanoTime() < deadline) Thread.sleep(20);
-        return ended;
+        return Wait.waitFor(() -> ended, timeout);
     }
 
     public List<String> rawLines() {

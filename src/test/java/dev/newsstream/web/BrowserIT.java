@@ -12,6 +12,7 @@ import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
 import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.Wait;
 import jakarta.json.JsonObject;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -35,6 +36,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
@@ -355,7 +357,10 @@ class BrowserIT {
                 assertEquals(v[0], ((Number) js("return window.innerWidth")).intValue());
                 assertEquals(v[0], ((Number) js("return document.documentElement.scrollWidth")).intValue(),
                         name + ": nothing sticks out sideways");
-                sleep(600); // the progress bar's transition
+                // the progress bar's transition ended (endless animations, such as the live dot's, never do)
+                awaitTrue("transitions ended", ofSeconds(10), () -> Boolean.TRUE.equals(js(
+                        "return document.getAnimations().every(a => a.playState !== 'running'"
+                                + " || a.effect.getComputedTiming().iterations === Infinity)")));
                 Path file = SCREENSHOTS.resolve(name + ".png");
                 Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
                 System.out.println("screenshot: " + file.toAbsolutePath());
@@ -535,17 +540,24 @@ class BrowserIT {
     }
 
     private static void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (Boolean.TRUE.equals(condition.get())) return;
-                last = null;
-            } catch (RuntimeException e) {
-                last = e; // an element replaced while we looked at it: look again
-            }
-            sleep(100);
+        AtomicReference<RuntimeException> last = new AtomicReference<>();
+        boolean met;
+        try {
+            met = Wait.waitFor(() -> {
+                try {
+                    boolean holds = Boolean.TRUE.equals(condition.get());
+                    last.set(null);
+                    return holds;
+                } catch (RuntimeException e) {
+                    last.set(e); // an element replaced while we looked at it: look again
+                    return false;
+                }
+            }, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
+        if (met) return;
         AssertionError error = new AssertionError("timed out after " + timeout + " waiting for: " + what
                 + "\nconnection: " + safely(() -> connectionState() + " " + text(By.id("connection-detail")))
                 + "\nprogress: " + safely(() -> text(By.id("progress-text")))
@@ -556,7 +568,7 @@ class BrowserIT {
                         "return performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus"
                                 + " + ' ' + Math.round(e.startTime) + '+' + Math.round(e.duration) + 'ms')")))
                 + "\nconsole: " + safely(() -> driver.manage().logs().get(LogType.BROWSER).getAll().toString()));
-        if (last != null) error.initCause(last);
+        if (last.get() != null) error.initCause(last.get());
         throw error;
     }
 
@@ -568,14 +580,6 @@ class BrowserIT {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** A 640x360 PNG, a gradient in one of four colours, so the cards have real pictures to show. */
     static byte[] picture(int n) {

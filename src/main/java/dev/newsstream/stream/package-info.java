@@ -13,7 +13,9 @@
  * <li>{@code control.StreamRegistry}: admission under the caps, the heartbeat ticker, the live fan-out;
  *     {@code openChannel} keeps other SSE responses (a refresh's progress) warm;</li>
  * <li>{@code control.StreamSession}: one client's whole protocol, from resume or {@code initial} through
- *     {@code starting}, the fetches and {@code complete} to the live arrivals;</li>
+ *     {@code starting}, the fetches and {@code complete} to the live arrivals; {@code control.SourceReports}
+ *     reports each source once, held until the client has room, and {@code control.ArrivalFollower} follows
+ *     the arrival log at the client's pace;</li>
  * <li>{@code control.InitialFrames}, {@code control.SourceFrames}, {@code control.ArticleFrames}: each
  *     frame's JSON made once for every client that gets it (per cache version, per fetch result, per
  *     arrival), never once per client;</li>

@@ -2,7 +2,6 @@ package dev.newsstream.stream.control;
 
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
-import dev.newsstream.feed.entity.SourceResult;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.store.entity.CacheSnapshot;
 import dev.newsstream.stream.entity.Progress;
@@ -11,14 +10,6 @@ import dev.newsstream.stream.entity.StreamRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -28,11 +19,10 @@ import java.util.logging.Logger;
 /**
  * One client's news stream, from its first frame to its last: what a resuming client missed (at its own
  * pace) or a resync and the cache's {@code initial}; {@code starting}; every source of its category
- * through the shared fetches, each reported as it finishes; {@code complete}; in live mode it then stays
- * open and pushes each new article. It owns its {@link SseChannel} and its pending fetch futures; when
- * the channel closes for any reason (client gone, too slow, done, lifetime over) it cancels every
- * pending future with {@code cancel(true)} and tells the registry. Fetch results reach it on a writer
- * thread, never on the feed thread that fetched them. Every frame's id is a position in the store's
+ * through the shared fetches, each reported as it finishes ({@link SourceReports}); {@code complete}; in
+ * live mode it then stays open and pushes each new article ({@link ArrivalFollower}). It owns its
+ * {@link SseChannel}; when the channel closes for any reason (client gone, too slow, done, lifetime over)
+ * it cancels every pending fetch with {@code cancel(true)} and tells the registry. Every frame's id is a position in the store's
  * arrival log, so a client that reconnects with {@code Last-Event-ID} gets exactly what it missed.
  */
 public final class StreamSession {
@@ -63,15 +53,7 @@ public final class StreamSession {
     private final CloseListener listener;
     private final Instant startedAt = Instant.now();
     private final long expiresAtNanos;
-    private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
-    private final Object progressLock = new Object();
-    private final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>(); // reports waiting for room (progressLock)
-    private int completed;
-    private int successful;
-    private int failed;
-    private int totalArticles;
-    private volatile int completedSoFar; // for readers that must not take the lock
-    private volatile boolean finished;
+    private final SourceReports reports;
     private volatile String phase = "starting";
 
     public StreamSession(String id, List<Source> sources, boolean live, String category, SessionServices services,
@@ -89,6 +71,10 @@ public final class StreamSession {
         this.channel = channels.open(id, this::channelClosed);
         this.channel.onDrained(this::drained);
         this.arrivals = new ArrivalFollower(store, channel, services.articles(), inCategory);
+        this.reports = new SourceReports(id, this.sources, live, channel, arrivals, services, this::position,
+                (articles, successful, failed, progress) -> complete(new StreamEvent.Complete(id,
+                        "Processed " + this.sources.size() + " sources", articles, successful, failed, progress,
+                        Duration.between(startedAt, Instant.now()).toMillis(), null)));
     }
 
     public SseChannel channel() {
@@ -139,7 +125,7 @@ public final class StreamSession {
                 completeFromCache(cache.totalArticles(), cache.successfulSources(), cache.failedSources(),
                         cache.ageSeconds());
             } else {
-                fetchAll();
+                reports.fetchAll();
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Stream " + id + " failed unexpectedly", e);
@@ -158,12 +144,11 @@ public final class StreamSession {
 
     /** Something unexpected broke the stream: the client gets one error frame, then the stream ends. */
     void fail(String error) {
-        synchronized (progressLock) {
-            finished = true;
+        reports.endWith(false, () -> {
             phase = "failed";
             StreamEvent.Failure failure = new StreamEvent.Failure(id, error);
             channel.sendLast(failure.status(), position(), failure);
-        }
+        });
     }
 
     private void sendStarting(int activeStreams, boolean retryHint) {
@@ -175,124 +160,19 @@ public final class StreamSession {
 
     /** Completes at once from the cache: nothing is fetched. */
     private void completeFromCache(int cachedArticles, int successfulSources, int failedSources, double cacheAgeSeconds) {
-        synchronized (progressLock) {
-            completedSoFar = completed = sources.size();
-            complete(new StreamEvent.Complete(id, "Used fresh cached data", cachedArticles, successfulSources,
-                    failedSources, Progress.of(sources.size(), sources.size()),
-                    Duration.between(startedAt, Instant.now()).toMillis(), cacheAgeSeconds));
-        }
+        reports.endWith(true, () -> complete(new StreamEvent.Complete(id, "Used fresh cached data", cachedArticles,
+                successfulSources, failedSources, Progress.of(sources.size(), sources.size()),
+                Duration.between(startedAt, Instant.now()).toMillis(), cacheAgeSeconds)));
     }
 
-    /**
-     * Asks for every source (through the shared fetches); returns at once. Each result is reported on
-     * {@code writers}: the feed thread that finished a shared fetch only hands it over, so it is free for
-     * the next fetch however many streams waited for this one.
-     */
-    private void fetchAll() {
-        if (sources.isEmpty()) {
-            finish();
-            return;
-        }
-        for (Source source : sources) {
-            if (channel.isClosed()) break;
-            CompletableFuture<SourceResult> result;
-            try {
-                result = services.fetches().apply(source, id);
-            } catch (RejectedExecutionException e) {
-                sourceFailed(source, "server busy: the fetch queue is full");
-                continue;
-            }
-            pending.put(source.name(), result);
-            result.whenComplete((r, error) -> handOff(services.writers(), () -> {
-                pending.remove(source.name());
-                if (error == null) sourceDone(r);
-                else if (!channel.isClosed()) sourceFailed(source, describe(error));
-            }));
-        }
-        // a close racing with this loop may have missed futures put after it looked: cancel those too
-        if (channel.isClosed()) cancelPending();
-    }
-
-    /** Runs a result's report on a writer thread; with the writer queue full the stream cannot stay in order, so it ends. */
-    private void handOff(Executor writers, Runnable report) {
-        try {
-            writers.execute(report);
-        } catch (RejectedExecutionException e) {
-            channel.close("server overloaded: no writer available");
-        }
-    }
-
-    private static String describe(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof CancellationException) return "fetch cancelled";
-        if (cause instanceof RejectedExecutionException) return "server busy: the fetch queue is full";
-        return "unexpected failure: " + cause;
-    }
-
-    private void sourceDone(SourceResult result) {
-        report(() -> {
-            completedSoFar = ++completed;
-            if (result.failed()) failed++; else successful++;
-            totalArticles += result.articles().size();
-            if (live) {
-                arrivals.carried(services.results().carried(result)); // exactly what the frame carries
-            }
-            // the articles' JSON is made once per result for every stream that waited for it
-            channel.sendJson("source_complete", position(),
-                    services.results().json(id, result, Progress.of(completed, sources.size())));
-        });
-    }
-
-    private void sourceFailed(Source source, String error) {
-        report(() -> {
-            completedSoFar = ++completed;
-            failed++;
-            StreamEvent.SourceError event = new StreamEvent.SourceError(id, source.name(), error,
-                    Progress.of(completed, sources.size()));
-            channel.send(event.status(), position(), event);
-        });
-    }
-
-    /**
-     * Reports one source now if the client has room for it, else holds the report until the client has
-     * read what it was given. Results of a hundred sources can be ready at the same moment (answered from
-     * the cache, or a burst of shared fetches finishing): queued at once they are megabytes, more than a
-     * client may pin, and a healthy client would be dropped as too slow. Held, they cost a reference to
-     * the shared result each, and the client gets them at its own pace, in order, and then
-     * {@code complete}.
-     */
-    private void report(Runnable frame) {
-        synchronized (progressLock) { // keeps frames in order: no source_complete can follow complete
-            if (finished || channel.isClosed()) return;
-            if (held.isEmpty() && channel.wantsMore(1)) emit(frame);
-            else held.add(frame);
-        }
-    }
-
-    private void emit(Runnable frame) {
-        frame.run();
-        if (completed == sources.size()) finish();
-    }
-
-    /** The writer found the outbox empty: held reports go first, then the arrival log. */
+    /** The writer found the outbox empty: held source reports go first, then the arrival log. */
     private void drained() {
-        synchronized (progressLock) {
-            while (!finished && !held.isEmpty() && channel.wantsMore(1)) emit(held.poll());
-        }
+        reports.drained();
         pump();
-    }
-
-    private void finish() {
-        synchronized (progressLock) {
-            long ms = Duration.between(startedAt, Instant.now()).toMillis();
-            complete(new StreamEvent.Complete(id, "Processed " + sources.size() + " sources", totalArticles,
-                    successful, failed, Progress.of(completed, sources.size()), ms, null));
-        }
     }
 
     /** Ends the fetching part: a plain stream closes after complete; a live one starts following the arrivals. */
     private void complete(StreamEvent.Complete done) {
-        finished = true;
         if (!live) {
             phase = "complete";
             channel.sendLast(done.status(), position(), done);
@@ -316,7 +196,7 @@ public final class StreamSession {
             channel.end("stream lifetime reached; reconnect with Last-Event-ID");
             return;
         }
-        channel.heartbeat(nowNanos, pending.isEmpty() && arrivals.following() ? liveHeartbeatNanos : heartbeatNanos);
+        channel.heartbeat(nowNanos, reports.nonePending() && arrivals.following() ? liveHeartbeatNanos : heartbeatNanos);
     }
 
     /**
@@ -324,21 +204,13 @@ public final class StreamSession {
      * client. The ticker visits such a stream about once a second instead of at every tick.
      */
     boolean resting() {
-        return live && pending.isEmpty() && arrivals.following() && channel.quiet();
+        return live && reports.nonePending() && arrivals.following() && channel.quiet();
     }
 
     private void channelClosed(String reason) {
         phase = "closed";
         arrivals.stop();
-        listener.closed(this, reason, cancelPending());
-    }
-
-    private int cancelPending() {
-        int cancelled = 0;
-        for (Future<?> future : pending.values()) {
-            if (future.cancel(true)) cancelled++;
-        }
-        return cancelled;
+        listener.closed(this, reason, reports.cancelPending());
     }
 
     public String id() {
@@ -362,11 +234,11 @@ public final class StreamSession {
     }
 
     public int sourcesCompleted() {
-        return completedSoFar;
+        return reports.completed();
     }
 
     public long pendingFetches() {
-        return pending.values().stream().filter(f -> !f.isDone()).count();
+        return reports.pendingFetches();
     }
 
     public boolean clientConnected() {

@@ -2,15 +2,13 @@ package dev.newsstream.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.newsstream.ship.ServerProcess;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,101 +26,58 @@ import java.util.stream.Stream;
 
 /**
  * The real WAR on Payara Micro, started through docker/start.sh exactly as the container starts it,
- * configured only through environment variables, on a free port. Like the ship tests' ServerProcess
- * (which is package-private there) but it also exposes the JVM's pid, for /proc and jcmd.
+ * configured only through environment variables, on a free port: launched, awaited and stopped by the
+ * tests' own launcher (src/test/java/dev/newsstream/ship/ServerProcess: hermetic environment, port clash
+ * retried, ready when its port is bound and /health/ready is UP, the process tree stopped at the end).
+ * This class adds what only a benchmark asks of the server: its pid, /proc figures and jcmd.
  *
  * <p>start.sh ends in {@code exec java}, so the pid of the started process is the server JVM's own.
  */
 final class Server implements AutoCloseable {
 
-    private static final Set<String> SCRUBBED = Set.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
     static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private final Process process;
-    private final Path log;
-    private final int port;
-    long bootMillis;
+    private final ServerProcess process;
+    final long bootMillis;
 
-    private Server(Process process, Path log, int port) {
+    private Server(ServerProcess process) {
         this.process = process;
-        this.log = log;
-        this.port = port;
+        this.bootMillis = process.bootTime().toMillis();
     }
 
     /** Starts the server with these NEWSSTREAM_* settings and JAVA_OPTS and waits until /health/ready is UP. */
     static Server start(Path basedir, Path workDir, String javaOpts, Map<String, String> settings) throws Exception {
         Files.createDirectories(workDir);
-        for (int attempt = 1; ; attempt++) {
-            int port = freePort();
-            Path log = workDir.resolve("server-" + attempt + ".log");
-            ProcessBuilder builder = new ProcessBuilder("sh", basedir.resolve("docker/start.sh").toString())
-                    .directory(basedir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("NEWSSTREAM_") || k.startsWith("PAYARA_") || SCRUBBED.contains(k));
-            env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
-                    + env.getOrDefault("PATH", "/usr/bin:/bin"));
-            env.put("PAYARA_MICRO_JAR", basedir.resolve("target/payara-micro.jar").toString());
-            // -Dbench.war / -Dbench.configDir: benchmark another build or server configuration (experiments)
-            env.put("NEWSSTREAM_WAR", basedir.resolve(System.getProperty("bench.war", "target/newsstream.war")).toString());
-            env.put("NEWSSTREAM_CONFIG_DIR", basedir.resolve(System.getProperty("bench.configDir", "server-config")).toString());
-            env.put("NEWSSTREAM_PORT", String.valueOf(port));
-            env.put("JAVA_OPTS", javaOpts);
-            // a database of its own for every server: articles left by an earlier run would count as known,
-            // and a published article would not be new (nothing delivered)
-            env.put("NEWSSTREAM_DATA_DIR", workDir.resolve("data-" + System.currentTimeMillis() + "-" + attempt).toString());
-            env.putAll(settings);
-            // experiments: -Dbench.env.NEWSSTREAM_STREAM_HEARTBEAT=500ms reaches the server as that variable
-            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.env."))
-                    .forEach(k -> env.put(k.substring("bench.env.".length()), System.getProperty(k)));
-            long started = System.nanoTime();
-            Server server = new Server(builder.start(), log, port);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-reaper"));
-            String failure = server.awaitReady(Duration.ofSeconds(Integer.getInteger("bench.bootTimeoutSeconds", 180)));
-            if (failure == null) {
-                server.bootMillis = (System.nanoTime() - started) / 1_000_000;
-                return server;
-            }
-            server.close();
-            if (!failure.startsWith("port") || attempt == 3) {
-                throw new IllegalStateException("server did not start: " + failure + "; see " + log);
-            }
-        }
-    }
-
-    private String awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Pattern bound = Pattern.compile("bound to \\[[^\\]]*:" + port + "\\]");
-        while (true) {
-            String text = logText();
-            if (text.contains("Shutting down server due to startup exception")) {
-                return text.contains("java.net.BindException") ? "port " + port + " was taken" : "startup exception";
-            }
-            if (!process.isAlive()) return "exited with " + process.exitValue();
-            if (bound.matcher(text).find()) {
-                try {
-                    HttpResponse<String> r = get("/health/ready");
-                    if (r.statusCode() == 200 && r.body().replace(" ", "").contains("\"status\":\"UP\"")) return null;
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-            }
-            if (System.nanoTime() > deadline) return "not ready within " + timeout;
-            Thread.sleep(200);
-        }
+        Map<String, String> env = new HashMap<>();
+        env.put("PAYARA_MICRO_JAR", basedir.resolve("target/payara-micro.jar").toString());
+        // -Dbench.war / -Dbench.configDir: benchmark another build or server configuration (experiments)
+        env.put("NEWSSTREAM_WAR", basedir.resolve(System.getProperty("bench.war", "target/newsstream.war")).toString());
+        env.put("NEWSSTREAM_CONFIG_DIR", basedir.resolve(System.getProperty("bench.configDir", "server-config")).toString());
+        env.put("JAVA_OPTS", javaOpts);
+        // a database of its own for every server: articles left by an earlier run would count as known,
+        // and a published article would not be new (nothing delivered)
+        env.put("NEWSSTREAM_DATA_DIR", workDir.resolve("data-" + System.currentTimeMillis()).toString());
+        env.putAll(settings);
+        // experiments: -Dbench.env.NEWSSTREAM_STREAM_HEARTBEAT=500ms reaches the server as that variable
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.env."))
+                .forEach(k -> env.put(k.substring("bench.env.".length()), System.getProperty(k)));
+        Duration timeout = Duration.ofSeconds(Integer.getInteger("bench.bootTimeoutSeconds", 180));
+        return new Server(ServerProcess.boot(workDir.getFileName().toString(), workDir, port -> {
+            Map<String, String> withPort = new HashMap<>(env);
+            withPort.put("NEWSSTREAM_PORT", String.valueOf(port));
+            return ServerProcess.hermetic(List.of("sh", basedir.resolve("docker/start.sh").toString()), withPort, basedir);
+        }, timeout));
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return process.uri(path);
     }
 
     int port() {
-        return port;
+        return process.port();
     }
 
     long pid() {
@@ -131,7 +85,7 @@ final class Server implements AutoCloseable {
     }
 
     Path log() {
-        return log;
+        return process.log();
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -223,11 +177,7 @@ final class Server implements AutoCloseable {
     }
 
     String logText() {
-        try {
-            return Files.readString(log, UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return process.logText();
     }
 
     /** Log lines at WARNING or SEVERE (Payara's format puts the level in [brackets]). */
@@ -238,29 +188,12 @@ final class Server implements AutoCloseable {
 
     /** SIGTERM to the tree (Payara's shutdown hook cleans up), SIGKILL to what is left after 30 s. */
     @Override
-    public synchronized void close() {
-        if (!process.isAlive()) return;
-        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
-        tree.forEach(ProcessHandle::destroy);
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public void close() {
+        process.close();
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ServerProcess.freePort();
     }
 
     static Map<String, String> settings(String... keyValues) {

@@ -11,6 +11,7 @@ import dev.newsstream.ship.ServerProcess;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
+import dev.newsstream.testing.Wait;
 import dev.newsstream.testing.PostgresCluster;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -158,19 +160,17 @@ class ClusterIT {
 
     /** Refreshes run on both instances (total) and each source's fetches, read while no refresh runs. */
     static long[] quietCounts() throws InterruptedException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            if (servers.stream().noneMatch(ClusterIT::refreshing)) {
-                long[] counts = new long[SOURCES.size() + 1];
-                counts[0] = servers.stream().mapToLong(ClusterIT::runs).sum();
-                for (int i = 0; i < SOURCES.size(); i++) counts[i + 1] = feeds.requestCount(SOURCES.get(i));
-                if (servers.stream().noneMatch(ClusterIT::refreshing)
-                        && servers.stream().mapToLong(ClusterIT::runs).sum() == counts[0]) {
-                    return counts;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("never found the cluster between two refreshes");
+        AtomicReference<long[]> quiet = new AtomicReference<>();
+        Wait.until(() -> {
+            if (servers.stream().anyMatch(ClusterIT::refreshing)) return false;
+            long[] counts = new long[SOURCES.size() + 1];
+            counts[0] = servers.stream().mapToLong(ClusterIT::runs).sum();
+            for (int i = 0; i < SOURCES.size(); i++) counts[i + 1] = feeds.requestCount(SOURCES.get(i));
+            quiet.set(counts);
+            return servers.stream().noneMatch(ClusterIT::refreshing)
+                    && servers.stream().mapToLong(ClusterIT::runs).sum() == counts[0];
+        }, Duration.ofSeconds(10), () -> "never found the cluster between two refreshes");
+        return quiet.get();
     }
 
     static ServerProcess other(ServerProcess one) {

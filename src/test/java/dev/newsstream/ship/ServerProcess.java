@@ -87,7 +87,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Like {@link #boot(String, IntFunction)} with a deadline of its own (several servers booting at once). */
     public static ServerProcess boot(String name, IntFunction<ProcessBuilder> launch, Duration timeout) {
-        Path dir = Build.workDir(name);
+        return boot(name, Build.workDir(name), launch, timeout);
+    }
+
+    /** Like {@link #boot(String, IntFunction, Duration)}, its logs in {@code dir} (the benchmarks keep their own). */
+    public static ServerProcess boot(String name, Path dir, IntFunction<ProcessBuilder> launch, Duration timeout) {
         for (int attempt = 1; ; attempt++) {
             int port = freePort();
             Path log = dir.resolve("server-" + attempt + ".log");
@@ -212,6 +216,15 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The started process's pid: the server JVM's own when the command ends in exec java (start.sh does). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
     }
 
     /** From process start until /health/ready answered UP. */

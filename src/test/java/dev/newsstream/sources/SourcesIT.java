@@ -410,6 +410,9 @@ class SourcesIT {
         env.put("NEWSSTREAM_FETCH_MIN_INTERVAL", "0s");
         env.put("NEWSSTREAM_FETCH_TIMEOUT", "60s"); // the hanging feed must still be in flight when it is removed
         env.put("NEWSSTREAM_INGEST_INITIAL_DELAY", "1s");
+        // every fixture feed is on one host: the first refresh, which the first life waits for, at once
+        // instead of spread over the default 2 minutes
+        env.put("NEWSSTREAM_INGEST_HOST_SPREAD", "0s");
         env.put("NEWSSTREAM_SOURCES_IMPORT_MAX_BYTES", "100000");
         env.put("JAVA_OPTS", ServerProcess.TEST_JAVA_OPTS);
         env.putAll(extra);

@@ -1,6 +1,10 @@
 package dev.newsstream.live;
 
 import static java.time.Duration.ofSeconds;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.util.HashMap;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +45,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Live mode and resume: new articles pushed to open streams, Last-Event-ID giving exactly what was
  * missed, a client that stops reading dropped without hurting another, lifetimes ending cleanly, and
- * the headers and heartbeats that get a stream through buffering proxies.
+ * the headers and heartbeats that get a stream through buffering proxies. And one story, many sources
+ * (the same configuration, so the same server): two fixture wires report the same earthquake in their own
+ * words; the stream's frames give both articles one story id and name the other wire, a live article
+ * about a story another wire already had joins it, and {@code /news?group=story} lists the story once.
  */
 @ExtendWith(ArquillianExtension.class)
 class LiveIT {
@@ -55,13 +62,31 @@ class LiveIT {
     @ArquillianResource
     URL base;
 
+    // stories share this server (their configuration is the live tests'): two wires report the same earthquake in
+    // their own words, far from the live feed's items in time and words
+    static final Instant AT = Instant.now().minus(Duration.ofHours(2));
+    static final Item QUAKE_A = new Item("Magnitude 7.1 earthquake strikes off Japan's Miyagi coast, tsunami advisory issued",
+            "http://127.0.0.1/a/quake", "a-quake", AT, "The Japan Meteorological Agency issued a tsunami advisory for Miyagi.");
+    static final Item QUAKE_B = new Item("Strong 7.1 quake hits off Miyagi, Japan issues tsunami advisory",
+            "http://127.0.0.1/b/quake", "b-quake", AT.plusSeconds(300), "Residents of the Miyagi coast were told to stay away from the shore.");
+    static final Item RATES_A = new Item("Central bank holds interest rates steady as inflation cools",
+            "http://127.0.0.1/a/rates", "a-rates", AT.plusSeconds(60), "Policymakers voted to keep the benchmark rate unchanged.");
+    static final Item FOOTBALL_B = new Item("Liverpool beat Aston Villa as Salah scores twice at Anfield",
+            "http://127.0.0.1/b/football", "b-football", AT.plusSeconds(120), "Mohamed Salah scored twice in the Premier League win.");
+    static final Item RATES_B = new Item("Interest rates held steady by central bank, inflation cooling",
+            "http://127.0.0.1/b/rates", "b-rates", AT.plusSeconds(600), "The bank kept its benchmark rate unchanged in a unanimous vote.");
+
     @Deployment(testable = false)
     static WebArchive deployment() {
         feeds.putFeed("/live.xml", feed(0));
         feeds.putFeed("/flood.xml", FixtureFeedServer.rss("Flood", List.of()));
+        feeds.putFeed("/a.xml", FixtureFeedServer.rss("Wire A", List.of(QUAKE_A, RATES_A)));
+        feeds.putFeed("/b.xml", FixtureFeedServer.rss("Wire B", List.of(QUAKE_B, FOOTBALL_B)));
         SourcesJson sources = new SourcesJson()
                 .add("Live Wire", feeds.url("/live.xml"), "live")
-                .add("Flood", feeds.url("/flood.xml"), "flood");
+                .add("Flood", feeds.url("/flood.xml"), "flood")
+                .add("Wire A", feeds.url("/a.xml"), "world")
+                .add("Wire B", feeds.url("/b.xml"), "world");
         return Deployments.builtWar(Map.of(
                 "newsstream.sources", Deployments.sourcesFile("live-it", sources.json()),
                 "newsstream.ingest.enabled", "false",
@@ -246,6 +271,101 @@ class LiveIT {
         assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
         assertEquals(404, Http.get(uri("/assets/..%2Fweb.xml"), "*/*", ofSeconds(10)).statusCode());
         assertEquals(404, Http.get(uri("/assets/missing.js"), "*/*", ofSeconds(10)).statusCode());
+    }
+
+    // ---------------------------------------------------------------- stories across sources
+
+    @Test
+    void framesGiveTheSameEventFromTwoSourcesOneStoryIdAndNameTheOtherSource() throws Exception {
+        List<Frame> frames;
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=world&use_cache=false"))) {
+            frames = stream.eventsUntil("complete", ofSeconds(30));
+        }
+        Map<String, JsonObject> fromFrames = new HashMap<>();
+        for (Frame f : frames) {
+            if (f.event().equals("source_complete")) articles(f).forEach(a -> fromFrames.put(a.getString("link"), a));
+        }
+        JsonObject quakeA = fromFrames.get(QUAKE_A.link());
+        JsonObject quakeB = fromFrames.get(QUAKE_B.link());
+        assertNotNull(quakeA, "Wire A's quake in a source_complete frame: " + fromFrames.keySet());
+        assertNotNull(quakeB, "Wire B's quake in a source_complete frame: " + fromFrames.keySet());
+        assertEquals(quakeA.getString("story_id"), quakeB.getString("story_id"), "one story");
+        assertNotEquals(quakeA.getString("story_id"), fromFrames.get(RATES_A.link()).getString("story_id"));
+        assertNotEquals(quakeB.getString("story_id"), fromFrames.get(FOOTBALL_B.link()).getString("story_id"));
+        // whichever wire finished second already names the first one
+        JsonObject later = quakeA.getJsonArray("also_reported_by").isEmpty() ? quakeB : quakeA;
+        assertFalseEmpty(later);
+
+        // a second stream's initial frame: both quake articles, each naming the other wire with its ratings
+        try (SseConnection again = SseConnection.open(uri("/news/stream?category=world"))) {
+            Frame initial = again.nextEvent(ofSeconds(15));
+            assertEquals("initial", initial.event());
+            Map<String, JsonObject> cached = new HashMap<>();
+            articles(initial).forEach(a -> cached.put(a.getString("link"), a));
+            JsonObject a = cached.get(QUAKE_A.link());
+            JsonObject b = cached.get(QUAKE_B.link());
+            assertEquals(a.getString("story_id"), b.getString("story_id"));
+            JsonObject otherOfA = a.getJsonArray("also_reported_by").getJsonObject(0);
+            assertEquals("Wire B", otherOfA.getString("source"));
+            assertEquals(QUAKE_B.title(), otherOfA.getString("title"));
+            assertEquals(QUAKE_B.link(), otherOfA.getString("link"));
+            assertEquals("Center", otherOfA.getString("bias_rating"));
+            assertEquals("Commercial", otherOfA.getString("funding_type"));
+            assertEquals("Wire A", b.getJsonArray("also_reported_by").getJsonObject(0).getString("source"));
+            assertTrue(cached.get(FOOTBALL_B.link()).getJsonArray("also_reported_by").isEmpty(), "a story of one source");
+        }
+    }
+
+    @Test
+    void aLiveArticleJoinsTheStoryAnotherSourceAlreadyHad() throws Exception {
+        refresh();
+        String ratesStory = storyOf(RATES_A.link());
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=world&live=true"))) {
+            stream.eventsUntil("complete", ofSeconds(30));
+            feeds.putFeed("/b.xml", FixtureFeedServer.rss("Wire B", List.of(QUAKE_B, FOOTBALL_B, RATES_B)));
+            refresh();
+            Frame article = stream.nextEvent(ofSeconds(15));
+            assertNotNull(article, "the new article is pushed");
+            assertEquals("article", article.event());
+            JsonObject pushed = article.json().getJsonObject("article");
+            assertEquals(RATES_B.link(), pushed.getString("link"));
+            assertEquals(ratesStory, pushed.getString("story_id"), "joins Wire A's story");
+            assertEquals("Wire A", pushed.getJsonArray("also_reported_by").getJsonObject(0).getString("source"));
+        } finally {
+            feeds.putFeed("/b.xml", FixtureFeedServer.rss("Wire B", List.of(QUAKE_B, FOOTBALL_B)));
+        }
+    }
+
+    @Test
+    void newsGroupedByStoryListsEachStoryOnceWithItsSources() throws Exception {
+        refresh();
+        JsonObject page = Http.getJson(uri("/news?group=story&category=world"));
+        List<JsonObject> stories = page.getJsonArray("stories").getValuesAs(JsonObject.class);
+        JsonObject quake = stories.stream().filter(s -> s.getJsonArray("sources").size() == 2
+                && s.getJsonArray("reports").stream().anyMatch(r -> r.asJsonObject().getString("link").equals(QUAKE_A.link())))
+                .findFirst().orElseThrow(() -> new AssertionError("no two-source quake story in " + page));
+        assertEquals(storyOf(QUAKE_A.link()), quake.getString("story_id"));
+        List<String> links = new ArrayList<>();
+        quake.getJsonArray("reports").forEach(r -> links.add(r.asJsonObject().getString("link")));
+        assertTrue(links.containsAll(List.of(QUAKE_A.link(), QUAKE_B.link())), "each source's article: " + links);
+        int articles = Http.getJson(uri("/news?category=world")).getInt("total");
+        assertEquals(articles - 1 - (articles > 4 ? 1 : 0), page.getInt("total"), "one entry per story: " + page);
+        assertEquals(400, Http.get(uri("/news?group=source")).statusCode());
+    }
+
+    private String storyOf(String link) {
+        for (JsonValue v : Http.getJson(uri("/news?category=world&limit=500")).getJsonArray("articles")) {
+            if (v.asJsonObject().getString("link").equals(link)) return v.asJsonObject().getString("story_id");
+        }
+        throw new AssertionError(link + " not in /news");
+    }
+
+    private static void assertFalseEmpty(JsonObject article) {
+        assertTrue(!article.getJsonArray("also_reported_by").isEmpty(), "also_reported_by names the other wire: " + article);
+    }
+
+    private static List<JsonObject> articles(Frame frame) {
+        return frame.json().getJsonArray("articles").getValuesAs(JsonObject.class);
     }
 
     private void refresh() throws InterruptedException {

@@ -50,7 +50,6 @@ public class Arrivals {
         List<LoggedArticle> logged = arrived.isEmpty() ? List.of() : log.append(arrived);
         log.advanceTo(numberedThrough);
         if (logged.isEmpty()) return;
-        if (logged.isEmpty()) return;
         for (ArrivalListener listener : listeners) {
             try {
                 listener.arrived(logged);

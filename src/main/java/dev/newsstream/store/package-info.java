@@ -16,8 +16,9 @@
  *   <li>{@link dev.newsstream.store.control.Arrivals}: the arrival log and live publishing to every
  *   {@link dev.newsstream.store.control.ArrivalListener} bean (the stream package implements it; the store
  *   knows no stream class);</li>
- *   <li>{@link dev.newsstream.store.control.StoreWriter} with its {@code WriteQueue} and
- *   {@link dev.newsstream.store.control.SourceWriteStatements}: the one database writer;</li>
+ *   <li>{@link dev.newsstream.store.control.WriteBehind}: the database behind memory, the one
+ *   {@link dev.newsstream.store.control.StoreWriter} with its {@code WriteQueue} and
+ *   {@link dev.newsstream.store.control.SourceWriteStatements}, its checks, and the storage status;</li>
  *   <li>{@link dev.newsstream.store.control.StoreWarming} (start-up), {@link dev.newsstream.store.control.StoreRetention}
  *   (age limit and cap), {@link dev.newsstream.store.control.NewsDatabase} (data source, Flyway).</li>
  * </ul>

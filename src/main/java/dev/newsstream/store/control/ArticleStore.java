@@ -3,7 +3,6 @@ package dev.newsstream.store.control;
 import dev.newsstream.feed.control.ConditionalHeaders;
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Source;
-import dev.newsstream.ops.control.NewsMetrics;
 import dev.newsstream.store.entity.ArticleQuery;
 import dev.newsstream.store.entity.CacheSnapshot;
 import dev.newsstream.store.entity.FetchRecord;
@@ -12,9 +11,6 @@ import dev.newsstream.store.entity.SourceState;
 import dev.newsstream.store.entity.StorageStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -27,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
@@ -41,7 +35,7 @@ import java.util.logging.Logger;
  * <p>Recording a fetch ({@link #recordFetch}) never waits on the database: under one lock, the new
  * articles (those the source's shelf does not hold) are numbered ({@link ArrivalNumbering}, step 1) and
  * the numbered {@link FetchRecord} is delivered ({@link FetchRecordDelivery}, step 2: memory and live
- * streams); then its database write is queued for the {@link StoreWriter} and the fetch task goes on.
+ * streams); then its database write is queued ({@link WriteBehind}) and the fetch task goes on.
  */
 @ApplicationScoped
 public class ArticleStore {
@@ -53,15 +47,6 @@ public class ArticleStore {
 
     @Inject
     NewsDatabase database;
-
-    @Inject
-    ArticleRepository repository;
-
-    @Inject
-    SourceWriteStatements statements;
-
-    @Inject
-    NewsMetrics metrics;
 
     @Inject
     ArticleShelves shelves;
@@ -82,9 +67,6 @@ public class ArticleStore {
     StoreRetention retention;
 
     @Inject
-    dev.newsstream.cluster.control.ClusterNode cluster;
-
-    @Inject
     LocalArrivalNumbering localNumbering;
 
     @Inject
@@ -93,20 +75,12 @@ public class ArticleStore {
     @Inject
     FetchRecordDelivery delivery;
 
-    @Resource(lookup = "concurrent/newsstream/scheduler")
-    ManagedScheduledExecutorService scheduler;
-
-    @Resource
-    ManagedThreadFactory threads;
+    @Inject
+    WriteBehind writeBehind;
 
     private final Object recordLock = new Object();
     /** Sources removed with articles=drop in this life (until added again): a fetch that ends late records nothing. */
     private final java.util.Set<String> dropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
-    private WriteQueue queue;
-    private StoreWriter writer;
-    private volatile long startupMillis;
-    private final RecordTimings timings = new RecordTimings();
 
     void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object start) {
         // observing start-up migrates the schema and warms the cache during deployment, before the first request
@@ -124,50 +98,17 @@ public class ArticleStore {
                     + settings.displayUrl() + " failed: " + NewsDatabase.reason(e, settings.password()));
         }
         delivery.open(); // before any fetch here: a record of another instance never lands on a cold store
-        queue = new WriteQueue(settings.maxPerSource());
-        writer = new StoreWriter(queue, statements, retention::inDatabase, this::deleteRows, database::ping,
-                settings.password());
-        writer.start(threads);
-        long retry = Math.max(100, settings.retryInterval().toMillis());
-        ticks.add(scheduler.scheduleWithFixedDelay(() -> {
-            writer.check();
-            localNumbering.check();
-        }, retry, retry, TimeUnit.MILLISECONDS));
-        long every = Math.max(1000, settings.retentionInterval().toMillis());
-        ticks.add(scheduler.scheduleWithFixedDelay(() -> {
-            retention.inMemory();
-            // the database's copy is shared: once per cluster, by the instance holding the refresh lease
-            if (cluster.leads()) writer.requestRetention();
-        }, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS));
-        registerMetrics();
-        startupMillis = (System.nanoTime() - started) / 1_000_000;
+        writeBehind.start();
+        long startupMillis = (System.nanoTime() - started) / 1_000_000;
+        writeBehind.startedIn(startupMillis);
         LOG.info(() -> "Storage ready in " + startupMillis + " ms: " + count() + " articles of " + shelves.sources()
                 + " sources in memory, " + states.count() + " source states, arrivals numbered after "
                 + arrivals.lastSequence());
     }
 
-    private void registerMetrics() {
-        metrics.gauge("newsstream_store_database_up", "1 while the database takes writes, 0 while writes wait",
-                () -> writer.health().up() ? 1 : 0);
-        metrics.gauge("newsstream_store_pending_writes", "Source writes not yet committed (the write queue's depth)",
-                queue::depth);
-        metrics.gauge("newsstream_store_write_queue_age_seconds",
-                "Age of the oldest change not yet committed to the database (0 if none)", () -> {
-                    Double age = oldestWriteAge();
-                    return age == null ? 0 : age;
-                });
-        metrics.gauge("newsstream_store_transactions", "Source writes committed since start", writer::transactions);
-        metrics.gauge("newsstream_store_failed_writes", "Source writes that failed (and waited) since start",
-                writer::failures);
-        metrics.gauge("newsstream_store_refused_rows", "Rows the database refused (and that were skipped) since start",
-                writer::refused);
-        metrics.gauge("newsstream_store_writer_running", "1 while the database writer runs", () -> writer.stopped() == null ? 1 : 0);
-    }
-
     @PreDestroy
     void stop() {
-        ticks.forEach(t -> t.cancel(false));
-        if (writer != null) writer.stop(settings.shutdownFlush());
+        writeBehind.stop();
         database.close(); // after the last write: CDI destroys beans in no promised order
     }
 
@@ -206,9 +147,9 @@ public class ArticleStore {
             delivery.deliver(record);
             // queued under the lock too (it never waits): a drop of this source comes wholly after it, so the
             // writer's purge of the source follows this write
-            queue.submit(SourceWrite.of(record));
+            writeBehind.submit(SourceWrite.of(record));
         }
-        timings.add(System.nanoTime() - started);
+        writeBehind.recorded(System.nanoTime() - started);
         return shelves.articlesOf(source.name());
     }
 
@@ -230,14 +171,7 @@ public class ArticleStore {
         states.remove(source);
         arrivals.forget(source);
         stories.dropped(source);
-        // the catalog deleted the rows when it stored the removal, but a write of this source taken by the
-        // writer just before (or waiting for it) would put them back: the writer deletes them again after it
-        queue.purge(source);
-    }
-
-    private void deleteRows(String source) {
-        int deleted = repository.deleteSource(source);
-        if (deleted > 0) LOG.info(() -> "Removed source " + source + ": " + deleted + " articles written after the removal deleted");
+        writeBehind.purge(source); // the catalog deleted its rows with the removal; a write in flight must not restore them
     }
 
     /** A source was added: a shelf kept of an earlier source of that name is its own from now on. */
@@ -332,20 +266,8 @@ public class ArticleStore {
         return shelves.lastUpdated();
     }
 
-    private Double oldestWriteAge() {
-        Instant oldest = queue.oldest();
-        return oldest == null ? null : Duration.between(oldest, Instant.now()).toMillis() / 1000.0;
-    }
-
     /** How storage is doing, for readiness and metrics: reads fields only, never the database. */
     public StorageStatus storage() {
-        StoreWriter.Health health = writer.health();
-        LocalArrivalNumbering.Figures ids = localNumbering.figures();
-        return new StorageStatus(settings.displayUrl(), database.product(), health.up(), health.reason(),
-                health.since(), writer.stopped() == null, writer.stopped(), queue.depth(), queue.articles(),
-                oldestWriteAge(), writer.transactions(), writer.articlesInserted(), writer.writeMillis(),
-                writer.failures(), writer.dropped(), writer.refused(), writer.refusals(), ids.nextId(),
-                ids.reservedThrough(), ids.unreservedIds(), shelves.version(), timings.count(), timings.averageMillis(),
-                timings.maxMillis(), retention.ranAt(), retention.deleted(), startupMillis);
+        return writeBehind.status();
     }
 }

@@ -45,16 +45,15 @@ class HostileFeedsIT {
     static final String TOKEN = "hostile-it";
     static final int DEEP = 100_000;
     static final int HUGE = 5 * 1024 * 1024;
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
     /** A second "host" on 127.0.0.2, which this deployment's configuration classifies as internal. */
-    static FixtureFeedServer internalHost;
+    static final FixtureFeedServer internalHost = FixtureFeedServer.start("127.0.0.2");
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         String item = "<item><title>deep</title><link>" + feeds.url("/a/1") + "</link>" + "<x:a>".repeat(DEEP)
                 + "</x:a>".repeat(DEEP) + "</item>";
         feeds.putFeed("/deep.xml", "<rss version=\"2.0\" xmlns:x=\"urn:x\"><channel><title>Deep</title>" + item
@@ -75,7 +74,6 @@ class HostileFeedsIT {
                 Map.of("Retry-After", "9".repeat(40)));
         feeds.put("/far.xml", 429, "text/plain", "slow down".getBytes(StandardCharsets.UTF_8),
                 Map.of("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"));
-        internalHost = FixtureFeedServer.start("127.0.0.2");
         feeds.put("/to-internal.xml", 302, "text/plain", "see".getBytes(StandardCharsets.UTF_8),
                 Map.of("Location", internalHost.url("/rss/secret.xml").toString()));
         internalHost.put("/to-public.xml", 302, "text/plain", "see".getBytes(StandardCharsets.UTF_8),

@@ -48,14 +48,13 @@ class PoliteFetchingIT {
     static final int CROWD = 6;
     static final int TOTAL = CROWD + 4 + 3 + 2;
     static final Duration SPREAD = ofSeconds(6);
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.startOnHosts(4);
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.startOnHosts(4);
         feeds.setDelay("/rss/crowd-", Duration.ofMillis(1500));
         SourcesJson sources = new SourcesJson();
         for (int i = 1; i <= CROWD; i++) sources.add("Crowd " + i, feeds.url(CROWDED, "/rss/crowd-" + i + ".xml"), "crowd");

@@ -54,20 +54,17 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class ConfiguredSecurityIT {
 
     static final String TOKEN = "t0ken-for-tests";
-    static FixtureFeedServer feeds;
-    static HttpServer allowedSite;
-    static HttpServer otherSite;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
+    static final HttpServer allowedSite = site();
+    static final HttpServer otherSite = site();
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         feeds.putFeed("/feeds/alpha.xml", FixtureFeedServer.rss("Alpha", List.of(
                 new Item("Alpha one", "https://alpha.example/1", "alpha-1", FixtureFeedServer.BASE_DATE, "<p>one</p>"))));
-        allowedSite = site();
-        otherSite = site();
         return Deployments.builtWar(Map.of(
                 "newsstream.sources", Deployments.sourcesFile("configured-security-it",
                         new SourcesJson().add("Alpha", feeds.url("/feeds/alpha.xml"), "alpha").json()),

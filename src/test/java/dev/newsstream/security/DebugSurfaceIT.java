@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DebugSurfaceIT {
 
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
 
     /** What each debug endpoint's answer contains, so a refusal can be told from a leak whatever the status. */
     static final List<String> DEBUG_CONTENT = List.of("\"figures\"", "\"threads\"", "\"active_streams\"", "\"stack\"",
@@ -57,7 +57,6 @@ class DebugSurfaceIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         feeds.putFeed("/feeds/alpha.xml", FixtureFeedServer.rss("Alpha", List.of(
                 new Item("Alpha one", "https://alpha.example/1", "alpha-1", FixtureFeedServer.BASE_DATE, "<p>one</p>"),
                 new Item("Alpha two", "https://alpha.example/2", "alpha-2", FixtureFeedServer.BASE_DATE.minusSeconds(60), "<p>two</p>"))));

@@ -49,7 +49,7 @@ class ClientsIT {
     static final int LOG_SIZE = 3000;
     static final Duration WRITE_TIMEOUT = ofSeconds(2);
     static final Instant NEWEST = Instant.parse("2026-11-20T12:00:00Z");
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
 
     @ArquillianResource
     URL base;
@@ -58,7 +58,6 @@ class ClientsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         SourcesJson sources = new SourcesJson();
         for (int i = 1; i <= 3; i++) sources.add("Hang " + i, feeds.url("/hang/clients-" + i), "hang");
         feeds.putFeed("/resume.xml", FixtureFeedServer.rss("Resume", items("resume", 1, 3)));

@@ -84,7 +84,7 @@ class BrowserIT {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    static FixtureFeedServer feeds;
+    static final FixtureFeedServer feeds = FixtureFeedServer.start();
     static ChromeDriver driver;
     static Path profile;
 
@@ -93,7 +93,6 @@ class BrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        feeds = FixtureFeedServer.start();
         for (int i = 1; i <= 4; i++) {
             feeds.put("/images/" + i + ".png", 200, "image/png", picture(i), Map.of("Cache-Control", "max-age=3600"));
         }

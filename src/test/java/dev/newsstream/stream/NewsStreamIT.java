@@ -465,7 +465,7 @@ class NewsStreamIT {
             awaitActiveStreams(1, ofSeconds(5));
         }
         long left = System.nanoTime();
-        awaitActiveStreams(0, ofSeconds(12)); // the connection table (read every 2 s) shows it in CLOSE_WAIT
+        awaitActiveStreams(0, ofSeconds(12)); // the connection table (read every 5 s) shows it in CLOSE_WAIT
         System.out.printf("an idle live client that left was let go after %d ms%n", (System.nanoTime() - left) / 1_000_000);
     }
 

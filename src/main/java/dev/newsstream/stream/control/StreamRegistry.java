@@ -158,6 +158,11 @@ public class StreamRegistry {
         } catch (RejectedExecutionException e) {
             fanOutScheduled.set(false);
             LOG.warning("Live fan-out skipped: the writer executor is full; live streams catch up on their next drain");
+        } catch (RuntimeException e) {
+            // whatever failed, the next arrival must be able to schedule a fan-out: a flag left set would skip
+            // every later one, and live streams would only catch up at their heartbeats
+            fanOutScheduled.set(false);
+            LOG.log(Level.WARNING, "Live fan-out failed; live streams catch up on their next drain", e);
         }
     }
 

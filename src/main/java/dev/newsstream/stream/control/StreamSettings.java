@@ -69,10 +69,13 @@ public class StreamSettings {
     /**
      * How often the kernel's connection table is read, in one pass for every stream, for clients whose
      * receive window is closed (they stopped reading while our send buffer still takes their bytes) and for
-     * clients that have left. Linux only; zero turns it off (each socket is then probed instead).
+     * clients that have left. Linux only; zero turns it off (each socket is then probed instead). The kernel
+     * writes the whole table for each read (about 70 ms of CPU for 20,000 connections here), hence not more
+     * often: a client that left is let go within this long, one that stopped reading within the write
+     * deadline plus this long.
      */
     @Inject
-    @ConfigProperty(name = "newsstream.stream.connection-check", defaultValue = "2s")
+    @ConfigProperty(name = "newsstream.stream.connection-check", defaultValue = "5s")
     Duration connectionCheck;
 
     @Inject
@@ -100,7 +103,7 @@ public class StreamSettings {
     }
 
     public Duration connectionCheck() {
-        return connectionCheck == null ? Duration.ofSeconds(2) : connectionCheck;
+        return connectionCheck == null ? Duration.ofSeconds(5) : connectionCheck;
     }
 
     /** Zero turns the probe off. */

@@ -6,6 +6,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,6 +42,12 @@ public class StreamWriters implements Executor {
     NewsMetrics metrics;
 
     private ThreadPoolExecutor pool;
+
+    void startWithApplication(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        // made at deployment, on a thread with the application's naming context: made lazily, the first use
+        // can be a fan-out on a feed thread whose task was submitted from the HTTP client's own thread, where
+        // the default ManagedThreadFactory cannot be looked up (it was: NullPointerException, fan-out lost)
+    }
 
     @PostConstruct
     void start() {

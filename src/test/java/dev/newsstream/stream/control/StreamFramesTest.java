@@ -204,7 +204,7 @@ class StreamFramesTest {
 
     @Test
     void probeIntervalsHaveTheirDocumentedDefaultsWhenNotConfigured() {
-        assertEquals(Duration.ofSeconds(2), settings.connectionCheck());
+        assertEquals(Duration.ofSeconds(5), settings.connectionCheck());
         assertEquals(Duration.ofSeconds(5), settings.disconnectProbe());
         settings.connectionCheck = Duration.ZERO;
         settings.disconnectProbe = Duration.ofMillis(700);

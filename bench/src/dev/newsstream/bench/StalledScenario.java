@@ -91,6 +91,8 @@ final class StalledScenario {
 
                 HealthProbe probe = new HealthProbe(server, "/health/live");
                 probe.start();
+                ParkWatch parks = new ParkWatch(server);
+                parks.start();
                 List<Socket> stalled = new ArrayList<>(STALLED);
                 long openStart = System.nanoTime();
                 int failedToOpen = 0;
@@ -121,6 +123,7 @@ final class StalledScenario {
                 long releasedAfterLast = server.awaitActiveStreams(0, Duration.ofSeconds(120));
                 long releasedNanos = releasedAfterLast < 0 ? -1 : System.nanoTime() - lastOpened;
                 Stats health = probe.stop();
+                parks.stop();
                 long afterAll = healthyRun(swarm);
                 for (Socket s : stalled) s.close();
 
@@ -148,6 +151,11 @@ final class StalledScenario {
                 table.row("last stalled client connected -> all released", releasedNanos < 0 ? "> 120 s"
                         : Stats.seconds(releasedNanos) + " s", "<= " + Stats.seconds(
                         WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s after each stalls");
+                table.row("each stalled client: first seen parked -> released, p50 / max (" + parks.released()
+                        + " seen parked, " + parks.neverParked() + " released unparked; polled every "
+                        + ParkWatch.EVERY.toMillis() + " ms)", parks.releaseAfterPark() == null ? "-"
+                        : ms(parks.releaseAfterPark().p50()) + " / " + ms(parks.releaseAfterPark().max()) + " ms",
+                        "<= " + Stats.seconds(WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s (+ the poll)");
                 print(table.render());
                 print(String.format(Locale.ROOT, "heap after full GC %,d -> %,d kB; VmRSS %,d -> %,d kB", heapBefore, heapWith,
                         rssBefore, rssWith));

@@ -2,6 +2,7 @@ package dev.newsstream.store.control;
 
 import dev.newsstream.ops.control.NewsMetrics;
 import dev.newsstream.store.entity.StorageStatus;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -61,6 +62,7 @@ public class WriteBehind {
     ManagedThreadFactory threads;
 
     private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private final RecordTimings timings = new RecordTimings();
     private WriteQueue queue;
     private StoreWriter writer;
@@ -86,10 +88,17 @@ public class WriteBehind {
         registerMetrics();
     }
 
-    /** Flushes what it can within {@code newsstream.store.shutdown-flush}; the database closes after this. */
+    /**
+     * Flushes what it can within {@code newsstream.store.shutdown-flush}; once, whoever comes first:
+     * {@link ArticleStore} before it closes the database, or this bean's own destruction (CDI destroys beans
+     * in no promised order, and a call through the proxy after this bean was destroyed reaches a new,
+     * unstarted instance).
+     */
+    @PreDestroy
     void stop() {
+        if (writer == null || !stopped.compareAndSet(false, true)) return;
         ticks.forEach(t -> t.cancel(false));
-        if (writer != null) writer.stop(settings.shutdownFlush());
+        writer.stop(settings.shutdownFlush());
     }
 
     /** Queues a source's write; never blocks (a full queue merges or drops, counted). */

@@ -13,9 +13,9 @@ import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
 import dev.newsstream.testing.Wait;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,31 +23,26 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Feed content can never wedge a fetch, the ingestion or the database: markup nested 100,000 levels
  * deep, a 5 MB title and GUID, a 100 KB ETag, Retry-After a million years ahead, and a feed that
  * redirects but has validators, all on the real WAR against the fixture feed server.
  */
-@ExtendWith(ArquillianExtension.class)
-class HostileFeedsIT {
+class HostileFeedsIT extends WarClient {
 
     static final String TOKEN = "hostile-it";
     static final int DEEP = 100_000;
     static final int HUGE = 5 * 1024 * 1024;
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
+    @RegisterExtension
     /** A second "host" on 127.0.0.2, which this deployment's configuration classifies as internal. */
     static final FixtureFeedServer internalHost = FixtureFeedServer.start("127.0.0.2");
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -111,12 +106,6 @@ class HostileFeedsIT {
         Map<String, String> all = new java.util.HashMap<>(a);
         all.putAll(b);
         return all;
-    }
-
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
-        if (internalHost != null) internalHost.close();
     }
 
     /**
@@ -232,9 +221,5 @@ class HostileFeedsIT {
     private JsonObject readyData() {
         return Http.json(Http.get(uri("/health/ready"))).getJsonArray("checks").stream().map(JsonValue::asJsonObject)
                 .filter(c -> c.getString("name").equals("ready")).findFirst().orElseThrow().getJsonObject("data");
-    }
-
-    private URI uri(String path) {
-        return URI.create(base.toString().replaceAll("/$", "") + path);
     }
 }

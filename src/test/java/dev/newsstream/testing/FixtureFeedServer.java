@@ -40,6 +40,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A feed server for integration tests: HTTP/1.1 on 127.0.0.1, an ephemeral port, one platform
@@ -53,8 +55,11 @@ import java.util.zip.GZIPOutputStream;
  * <p>Every normal response carries {@code Connection: close} and a correct {@code Content-Length}
  * and the socket is closed right after it, so one connection is one request. See the class body
  * for the built-in routes; {@link #put} adds custom ones, which take precedence.
+ *
+ * <p>A system test class registers its server as an extension, {@code @RegisterExtension static final
+ * FixtureFeedServer feeds = FixtureFeedServer.start();}: JUnit closes it after the class's last test.
  */
-public final class FixtureFeedServer implements AutoCloseable {
+public final class FixtureFeedServer implements AutoCloseable, AfterAllCallback {
 
     /** Every built-in feed's dates count back from here, so tests can assert exact instants. */
     public static final Instant BASE_DATE = Instant.parse("2026-11-20T12:00:00Z");
@@ -185,6 +190,12 @@ public final class FixtureFeedServer implements AutoCloseable {
     /** {@code http://127.0.0.1:port} followed by {@code path} (which may carry a query). */
     public URI url(String path) {
         return URI.create("http://" + serverSocket.getInetAddress().getHostAddress() + ":" + port() + path);
+    }
+
+    /** Registered as an extension ({@code @RegisterExtension}): closed when its class is done. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** Stops accepting and closes every open connection, which ends their threads. */

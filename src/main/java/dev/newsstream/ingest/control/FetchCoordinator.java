@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  * {@code cancel(true)}, which aborts its HTTP exchange. Results are written to the store once per fetch.
  */
 @ApplicationScoped
-public class FetchCoordinator {
+public class FetchCoordinator implements SourceFetches {
 
     private static final Logger LOG = Logger.getLogger(FetchCoordinator.class.getName());
 
@@ -49,7 +50,10 @@ public class FetchCoordinator {
     IngestSettings settings;
 
     @Resource(lookup = "concurrent/newsstream/feeds")
-    ManagedExecutorService feeds;
+    ManagedExecutorService managedFeeds;
+
+    /** Where fetches start: the container's feed executor, handed over at start (a unit test hands a plain one). */
+    private ExecutorService feeds;
 
     @Inject
     FetchMetrics metrics;
@@ -68,6 +72,11 @@ public class FetchCoordinator {
 
     @PostConstruct
     void describe() {
+        start(managedFeeds);
+    }
+
+    void start(ExecutorService feeds) {
+        this.feeds = feeds;
         remote.bind(new RemoteFlights.Handler() {
             @Override
             public void answer(Flight flight) {
@@ -89,6 +98,7 @@ public class FetchCoordinator {
     private final AtomicLong answeredFromCache = new AtomicLong();
 
     /** The source's next result for {@code waiter}; cancel the returned future to stop waiting. */
+    @Override
     public CompletableFuture<SourceResult> fetch(Source source, String waiter) {
         SourceState state = store.state(source);
         if (state.lastSuccessAt() != null

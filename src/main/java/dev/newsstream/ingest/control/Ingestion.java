@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,7 @@ public class Ingestion {
     SourceCatalog catalog;
 
     @Inject
-    FetchCoordinator coordinator;
+    SourceFetches coordinator;
 
     @Inject
     ArticleStore store;
@@ -66,7 +67,10 @@ public class Ingestion {
     PoliteSettings politeSettings;
 
     @Resource(lookup = "concurrent/newsstream/scheduler")
-    ManagedScheduledExecutorService scheduler;
+    ManagedScheduledExecutorService managedScheduler;
+
+    /** The ticks and a refresh's spread starts: the container's scheduler, handed over at start (a unit test's own). */
+    private ScheduledExecutorService scheduler;
 
     @Inject
     ClusterNode cluster;
@@ -85,6 +89,11 @@ public class Ingestion {
 
     @PostConstruct
     void schedule() {
+        scheduleOn(managedScheduler);
+    }
+
+    void scheduleOn(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
         metrics.gauge("newsstream_ingestion_duration_seconds", "How long the last refresh took",
                 () -> lastRun == null ? 0 : lastRun.durationSeconds());
         metrics.gauge("newsstream_ingestion_last_success_epoch_seconds", "When the last refresh ended (Unix time)",

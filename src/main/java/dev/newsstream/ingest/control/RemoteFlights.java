@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,7 +54,10 @@ public class RemoteFlights implements Grid.Listener {
     ClusteredFetchRecordDelivery records;
 
     @Resource(lookup = "concurrent/newsstream/scheduler")
-    ManagedScheduledExecutorService scheduler;
+    ManagedScheduledExecutorService managedScheduler;
+
+    /** The grace timers: the container's scheduler, handed over at start (a unit test hands a plain one). */
+    private ScheduledExecutorService scheduler;
 
     private volatile Handler handler;
     /** Flights here that wait for another instance, by source, and whose fetch it is. */
@@ -79,6 +83,11 @@ public class RemoteFlights implements Grid.Listener {
 
     @PostConstruct
     void listen() {
+        listen(managedScheduler);
+    }
+
+    void listen(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
         cluster.subscribe(this);
     }
 

@@ -263,6 +263,10 @@ public class RemoteFlights implements Grid.Listener {
         if (!grid.localMember().equals(owner)) return;
         Flight flight = running.get(source);
         if (flight == null) return; // already over: its word is on its way
+        Flight.Ticket held = remoteTickets.get(key);
+        // already waiting: a flight counts its waiters by name, so a second ticket for the same instance would be
+        // the same waiter, and giving back the first would take that instance off the flight while it still waits
+        if (held != null && !held.isDone()) return;
         Flight.Ticket ticket = flight.join("cluster:" + member);
         if (ticket != null) {
             Flight.Ticket before = remoteTickets.put(key, ticket);

@@ -13,6 +13,8 @@ import dev.newsstream.feed.control.SourceReader;
 import dev.newsstream.feed.entity.Article;
 import dev.newsstream.feed.entity.Deferral;
 import dev.newsstream.feed.entity.FeedStatus;
+import dev.newsstream.cluster.entity.LeaseHolder;
+import dev.newsstream.feed.entity.FetchLimits;
 import dev.newsstream.feed.entity.FetchOutcome;
 import dev.newsstream.feed.entity.Source;
 import dev.newsstream.feed.entity.SourceFetch;
@@ -65,6 +67,8 @@ class FetchCoordinatorTest {
     private final HostLanes lanes = new HostLanes();
     private final Reader reader = new Reader();
     private final FetchCoordinator cut = new FetchCoordinator();
+    private final IngestDoubles.Cluster cluster = new IngestDoubles.Cluster();
+    private final RemoteFlights remote = new RemoteFlights();
 
     private static final Source A = source("A", "http://a.example/rss");
     private static final Source A2 = source("A2", "http://a.example/other");
@@ -128,8 +132,9 @@ class FetchCoordinatorTest {
         recorder.politeness = politeness;
         recorder.catalog = catalog;
         catalog.sources = List.of(A, A2, B);
-        RemoteFlights remote = new RemoteFlights();
-        remote.cluster = new IngestDoubles.Cluster(); // alone: no grid, every flight fetches here
+        remote.cluster = cluster; // alone (no grid) unless a test gives it one
+        remote.records = new RemoteFlightsTest.Records();
+        remote.limits = new FetchLimits(Duration.ofSeconds(5), Duration.ofSeconds(20), 1024, 5, "test");
         remote.listen(scheduler);
         cut.reader = reader;
         cut.store = store;
@@ -437,5 +442,33 @@ class FetchCoordinatorTest {
         SourceResult result = ticket.get(10, TimeUnit.SECONDS);
         assertEquals(List.of(), result.articles());
         assertEquals(List.of(), store.recorded);
+    }
+
+    @Test
+    void clusteredAFlightWaitsForTheInstanceFetchingItAndAnswersFromTheStoreOrFetchesHereAfterAll() throws Exception {
+        RemoteFlightsTest.FakeGrid grid = new RemoteFlightsTest.FakeGrid();
+        cluster.grid = grid;
+        Instant since = Instant.parse("2026-12-01T12:00:00Z");
+        grid.holders.put("A", new LeaseHolder("other", since));
+        grid.holders.put("B", new LeaseHolder("other", since));
+        CompletableFuture<SourceResult> a = cut.fetch(A, "w1");
+        CompletableFuture<SourceResult> b = cut.fetch(B, "w2");
+        assertEquals(2, cut.fetchesStarted(), "a flight waiting for another instance counts as started");
+        assertEquals(Map.of("A", "other", "B", "other"), remote.waitingFor());
+        assertTrue(cut.inFlight().stream().allMatch(Flight::remote));
+
+        store.memory.record(A, Instant.now(), article(A, "from-other"));
+        ((RemoteFlightsTest.Records) remote.records).applied.add("t1");
+        remote.message("fetched\tA\tt1\t" + since.toEpochMilli(), "other");
+        SourceResult answered = a.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("from-other"), answered.articles().stream().map(Article::title).toList());
+        assertEquals(List.of(), reader.order, "no read here");
+
+        grid.holders.remove("B");
+        remote.memberLeft("other");
+        readStarted("B");
+        assertEquals(3, cut.fetchesStarted(), "fetching here after all counts as a start");
+        reader.reads.get("B").complete(fetched(B, FeedStatus.SUCCESS, List.of()));
+        assertFalse(b.get(10, TimeUnit.SECONDS).failed());
     }
 }

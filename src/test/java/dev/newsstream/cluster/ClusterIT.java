@@ -1,6 +1,7 @@
 package dev.newsstream.cluster;
 
 import static dev.newsstream.testing.Wait.waitFor;
+import static dev.newsstream.testing.Scenario.step;
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,14 +28,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -42,23 +42,32 @@ import org.junit.jupiter.api.Timeout;
  * their own) over one PostgreSQL and the fixture feed server, each a Payara Micro process started by
  * docker/start.sh as the image starts it. Without PostgreSQL binaries the class is skipped unless
  * {@code -Dnewsstream.it.requirePostgres=true}.
+ *
+ * <p>The cluster is the class's (one instance of the class, {@link TestInstance.Lifecycle#PER_CLASS}, owns
+ * it and closes it). The tests run in any order: each works on two live members ({@link #twoMembers()}),
+ * and the one that ends members' lives (a rolling deploy, then a killed lease holder) is one scenario
+ * after which the next test that needs two gets a new one booted in a free member slot.
  */
 @Timeout(value = 1500, unit = TimeUnit.SECONDS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
 
     static final Duration LEASE = Duration.ofSeconds(6);
     static final List<String> SOURCES = List.of("/c1.xml", "/c2.xml", "/c3.xml");
+    /** Member slots (data grid ports, all in every member's list): two live members and one for a newcomer. */
+    static final int SLOTS = 3;
 
-    static PostgresCluster postgres;
-    static FixtureFeedServer feeds;
-    static Path sources;
-    static ClusterNodes nodes;
-    static List<ServerProcess> servers = new ArrayList<>();
+    PostgresCluster postgres;
+    FixtureFeedServer feeds;
+    Path sources;
+    ClusterNodes nodes;
+    /** Every member booted, by slot; a slot whose process is gone may take a new one. */
+    final Map<Integer, ServerProcess> members = new TreeMap<>();
+    int boots;
 
     @BeforeAll
     @Timeout(value = 1300, unit = TimeUnit.SECONDS)
-    static void startTwoInstances() throws IOException {
+    void startTwoInstances() throws IOException {
         if (!Boolean.getBoolean("newsstream.it.requirePostgres")) {
             Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(),
                     "PostgreSQL is not installed (apt-get install postgresql); skipping the cluster tests");
@@ -73,22 +82,56 @@ class ClusterIT {
         }
         feeds.putFeed("/slow.xml", feed("/slow.xml", 2));
         json.add("Cluster slow", feeds.url("/slow.xml"), "slow");
+        // the end-of-life scenario's own feeds: no other test changes them, none of its checks sees another test's
+        feeds.putFeed("/late.xml", feed("/late.xml", 3));
+        json.add("Cluster late", feeds.url("/late.xml"), "late");
+        feeds.putFeed("/dying.xml", feed("/dying.xml", 2));
+        json.add("Cluster dying", feeds.url("/dying.xml"), "dying");
         sources = Build.workDir("cluster").resolve("sources.json");
         Files.writeString(sources, json.json());
         nodes = new ClusterNodes(postgres, sources, Map.of(
                 "NEWSSTREAM_CLUSTER_LEASE", LEASE.toSeconds() + "s",
                 "NEWSSTREAM_INGEST_INITIAL_DELAY", "2s",
                 "NEWSSTREAM_INGEST_INTERVAL", "3s",
-                "NEWSSTREAM_FETCH_MIN_INTERVAL", "0s"), 3); // every stream with use_cache=false really fetches
-        // two now; the third member (in everyone's member list from the start) is the rolling deploy's new one
-        servers.addAll(nodes.bootFirst("cluster", 2));
+                "NEWSSTREAM_FETCH_MIN_INTERVAL", "0s"), SLOTS); // every stream with use_cache=false really fetches
+        // two now; the third slot (in everyone's member list from the start) is the rolling deploy's new one
+        List<ServerProcess> first = nodes.bootFirst("cluster", 2);
+        for (int slot = 0; slot < first.size(); slot++) members.put(slot, first.get(slot));
+        boots = first.size();
     }
 
     @AfterAll
-    static void stop() {
-        servers.forEach(ServerProcess::close);
+    void stop() {
+        members.values().forEach(ServerProcess::close);
         if (feeds != null) feeds.close();
         if (postgres != null) postgres.close();
+    }
+
+    /** The live members, in slot order. */
+    List<ServerProcess> alive() {
+        return members.values().stream().filter(ServerProcess::alive).toList();
+    }
+
+    /** Boots a new member in the first slot without a live one and waits until it is ready. */
+    ServerProcess bootInAFreeSlot() {
+        int slot = java.util.stream.IntStream.range(0, SLOTS)
+                .filter(i -> members.get(i) == null || !members.get(i).alive()).findFirst()
+                .orElseThrow(() -> new AssertionError("every member slot is taken: " + members));
+        ServerProcess member = nodes.boot("cluster-" + (char) ('a' + boots++), slot);
+        members.put(slot, member);
+        return member;
+    }
+
+    /**
+     * Two live members that see each other, whatever ran before: the end-of-life scenario leaves one, and a
+     * new one is booted then (in the order JUnit picks today that scenario comes last and nothing is booted).
+     */
+    List<ServerProcess> twoMembers() throws InterruptedException {
+        while (alive().size() < 2) bootInAFreeSlot();
+        List<ServerProcess> two = alive().subList(0, 2);
+        assertTrue(waitFor(() -> two.stream().allMatch(s -> cluster(s).getJsonArray("members").size() == alive().size()),
+                ofSeconds(60)), () -> "the live members see each other: " + cluster(two.get(0)));
+        return two;
     }
 
     static String feed(String path, int items) {
@@ -101,7 +144,7 @@ class ClusterIT {
         return FixtureFeedServer.rss(path, list);
     }
 
-    static JsonObject cluster(ServerProcess server) {
+    JsonObject cluster(ServerProcess server) {
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a request may time out on a machine this loaded
             try {
@@ -113,26 +156,29 @@ class ClusterIT {
         throw last;
     }
 
-    static ServerProcess holder() {
-        return servers.stream().filter(ServerProcess::alive).filter(s -> cluster(s).getBoolean("lease_held_here"))
+    ServerProcess holder() {
+        return alive().stream().filter(s -> cluster(s).getBoolean("lease_held_here"))
                 .findFirst().orElseThrow(() -> new AssertionError("nobody holds the refresh lease"));
     }
 
-    static long runs(ServerProcess server) {
+    long runs(ServerProcess server) {
         return Http.getJson(server.uri("/cache/status")).getJsonNumber("update_count").longValue();
     }
 
-    static boolean refreshing(ServerProcess server) {
+    boolean refreshing(ServerProcess server) {
         return Http.getJson(server.uri("/cache/status")).getBoolean("update_in_progress");
     }
 
     @Test
-    @Order(1)
     void everyInstanceSeesTheOtherAndExactlyOneHoldsTheRefreshLease() throws Exception {
-        assertTrue(waitFor(() -> servers.stream().allMatch(s -> cluster(s).getJsonArray("members").size() == 2),
-                ofSeconds(30)), () -> "both members seen: " + cluster(servers.get(0)));
-        JsonObject a = cluster(servers.get(0));
-        JsonObject b = cluster(servers.get(1));
+        List<ServerProcess> two = twoMembers();
+        assertTrue(waitFor(() -> two.stream().allMatch(s -> cluster(s).getJsonArray("members").size() == 2),
+                ofSeconds(30)), () -> "both members seen: " + cluster(two.get(0)));
+        // the lease is held once a refresh tick ran on someone (a member booted a moment ago may not have ticked)
+        assertTrue(waitFor(() -> two.stream().anyMatch(s -> cluster(s).getBoolean("lease_held_here")), LEASE.plusSeconds(10)),
+                () -> "someone holds the lease: " + cluster(two.get(0)));
+        JsonObject a = cluster(two.get(0));
+        JsonObject b = cluster(two.get(1));
         assertTrue(a.getBoolean("clustered"), a.toString());
         assertNotEquals(a.getString("local_member"), b.getString("local_member"));
         assertEquals(a.getJsonObject("refresh_lease").getString("member"),
@@ -141,8 +187,8 @@ class ClusterIT {
     }
 
     @Test
-    @Order(2)
     void eachSourceIsFetchedOncePerRefreshAcrossTheCluster() throws Exception {
+        twoMembers();
         ServerProcess leader = holder();
         ServerProcess other = other(leader);
         assertTrue(waitFor(() -> runs(leader) + runs(other) >= 2, ofSeconds(60)), "the holder refreshes every 3 s");
@@ -159,26 +205,27 @@ class ClusterIT {
     }
 
     /** Refreshes run on both instances (total) and each source's fetches, read while no refresh runs. */
-    static long[] quietCounts() throws InterruptedException {
+    long[] quietCounts() throws InterruptedException {
         AtomicReference<long[]> quiet = new AtomicReference<>();
+        List<ServerProcess> live = alive();
         Wait.until(() -> {
-            if (servers.stream().anyMatch(ClusterIT::refreshing)) return false;
+            if (live.stream().anyMatch(this::refreshing)) return false;
             long[] counts = new long[SOURCES.size() + 1];
-            counts[0] = servers.stream().mapToLong(ClusterIT::runs).sum();
+            counts[0] = live.stream().mapToLong(this::runs).sum();
             for (int i = 0; i < SOURCES.size(); i++) counts[i + 1] = feeds.requestCount(SOURCES.get(i));
             quiet.set(counts);
-            return servers.stream().noneMatch(ClusterIT::refreshing)
-                    && servers.stream().mapToLong(ClusterIT::runs).sum() == counts[0];
+            return live.stream().noneMatch(this::refreshing)
+                    && live.stream().mapToLong(this::runs).sum() == counts[0];
         }, Duration.ofSeconds(10), () -> "never found the cluster between two refreshes");
         return quiet.get();
     }
 
-    static ServerProcess other(ServerProcess one) {
-        return servers.stream().filter(s -> s != one && s.alive()).findFirst().orElseThrow();
+    ServerProcess other(ServerProcess one) {
+        return alive().stream().filter(s -> s != one).findFirst().orElseThrow();
     }
 
     /** Starts a refresh on {@code server} (retrying while one runs) and waits until it has ended. */
-    static void refreshOn(ServerProcess server) throws InterruptedException {
+    void refreshOn(ServerProcess server) throws InterruptedException {
         long before = runs(server);
         assertTrue(waitFor(() -> "started".equals(Http.json(Http.post(server.uri("/cache/refresh"))).getString("status")),
                 ofSeconds(30)), "a refresh starts on " + server.name());
@@ -204,14 +251,14 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
     void aStreamOnEachInstanceOverTheSameSlowSourceCausesOneUpstreamFetch() throws Exception {
+        List<ServerProcess> two = twoMembers();
         // a refresh that is running when the streams start fetches it too: the streams join that fetch
         feeds.setDelay("/slow.xml", Duration.ofSeconds(6));
         feeds.putFeed("/slow.xml", feed("/slow.xml", 3)); // item 3: only a fetch from now on brings it
         int before = feeds.requestCount("/slow.xml");
-        ServerProcess a = servers.get(0);
-        ServerProcess b = servers.get(1);
+        ServerProcess a = two.get(0);
+        ServerProcess b = two.get(1);
         try (SseConnection onA = SseConnection.open(a.uri("/news/stream?category=slow&use_cache=false"))) {
             assertTrue(waitFor(() -> feeds.requestCount("/slow.xml") > before, ofSeconds(20)), "A's fetch started");
             try (SseConnection onB = SseConnection.open(b.uri("/news/stream?category=slow&use_cache=false"))) {
@@ -230,8 +277,8 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
     void aLiveClientOnOneInstanceReceivesAnArticleIngestedThroughTheOtherExactlyOnce() throws Exception {
+        twoMembers();
         ServerProcess a = holder();
         ServerProcess b = other(a);
         try (SseConnection live = SseConnection.open(b.uri("/news/stream?category=cluster&live=true"))) {
@@ -256,8 +303,8 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
     void aClientReconnectingToTheOtherInstanceWithLastEventIdGetsExactlyWhatItMissed() throws Exception {
+        twoMembers();
         ServerProcess a = holder();
         ServerProcess b = other(a);
         String lastId;
@@ -276,92 +323,84 @@ class ClusterIT {
         }
     }
 
+    /**
+     * The end of two members' lives, one scenario because each step needs the cluster the one before left:
+     * a rolling deploy (a new member joins, the old one stops cleanly, a client resumes across it on the new
+     * one, nothing ingested on the way lost), then the lease holder of the remaining two killed in the middle
+     * of a fetch the other's stream waits for. It works on feeds of its own ("late", "dying"), so what the
+     * other tests ingested is nothing it counts, and they find two members again after it (twoMembers()).
+     */
     @Test
-    @Order(80)
-    void aRollingDeployLosesNoArticleAndAResumeCrossesIt() throws Exception {
-        ServerProcess old = servers.get(0);
-        try (SseConnection client = SseConnection.open(old.uri("/news/stream?category=cluster&live=true"))) {
+    void aRollingDeployThenAKilledLeaseHolderLoseNothingAndStopNothing() throws Throwable {
+        ServerProcess old = twoMembers().get(0);
+        step("a rolling deploy loses no article and a resume crosses it",
+                () -> aRollingDeployLosesNoArticleAndAResumeCrossesIt(old));
+        step("killing the lease holder moves the lease within the lease period and the refresh goes on",
+                this::killingTheLeaseHolderMovesTheLeaseWithinTheLeasePeriodAndTheRefreshGoesOn);
+    }
+
+    /** Step 1 of the end of life: a new version joins through start.sh, then {@code old} stops. */
+    private void aRollingDeployLosesNoArticleAndAResumeCrossesIt(ServerProcess old) throws Exception {
+        ServerProcess fresh;
+        try (SseConnection client = SseConnection.open(old.uri("/news/stream?category=late&live=true"))) {
             List<Frame> seen = new ArrayList<>(client.eventsUntil("complete", ofSeconds(30)));
+            // ingested before the new version exists: it must find it all the same
+            feeds.putFeed("/late.xml", feed("/late.xml", 4));
+            refreshOn(holder());
+            assertTrue(waitFor(() -> titles(drain(client, seen)).contains("/late.xml item 4"), ofSeconds(20)),
+                    () -> "the old instance's client gets what came before the deploy: " + seen);
             // the new version starts through start.sh against the same database while the old ones serve
-            ServerProcess fresh = nodes.boot("cluster-c", 2);
-            servers.add(fresh);
-            assertTrue(waitFor(() -> servers.stream().filter(ServerProcess::alive)
-                    .allMatch(s -> cluster(s).getJsonArray("members").size() == 3), ofSeconds(60)),
-                    () -> "three members: " + cluster(fresh));
-            try (SseConnection onNew = SseConnection.open(fresh.uri("/news/stream?category=cluster&live=true"))) {
+            fresh = bootInAFreeSlot();
+            ServerProcess joined = fresh;
+            assertTrue(waitFor(() -> alive().stream().allMatch(s -> cluster(s).getJsonArray("members").size() == 3),
+                    ofSeconds(60)), () -> "three members: " + cluster(joined));
+            try (SseConnection onNew = SseConnection.open(fresh.uri("/news/stream?category=late&live=true"))) {
                 onNew.eventsUntil("complete", ofSeconds(30));
-                feeds.putFeed("/c3.xml", feed("/c3.xml", 4));
+                feeds.putFeed("/late.xml", feed("/late.xml", 5));
                 refreshOn(holder());
-                assertTrue(waitFor(() -> titles(drain(client, seen)).contains("/c3.xml item 4"), ofSeconds(20)),
+                assertTrue(waitFor(() -> titles(drain(client, seen)).contains("/late.xml item 5"), ofSeconds(20)),
                         () -> "the old instance's client gets it: " + seen);
                 List<Frame> onNewFrames = new ArrayList<>();
-                assertTrue(waitFor(() -> titles(drain(onNew, onNewFrames)).contains("/c3.xml item 4"), ofSeconds(20)),
+                assertTrue(waitFor(() -> titles(drain(onNew, onNewFrames)).contains("/late.xml item 5"), ofSeconds(20)),
                         () -> "and so does the new one's: " + onNewFrames);
             }
             // the old one stops (a clean stop: it hands on the lease if it holds it); its client reconnects
             old.close();
             String lastId = seen.stream().map(Frame::id).filter(id -> id != null && !id.isEmpty())
                     .reduce((a, b) -> b).orElseThrow();
-            feeds.putFeed("/c3.xml", feed("/c3.xml", 5));
-            assertTrue(waitFor(() -> servers.stream().filter(ServerProcess::alive)
-                    .anyMatch(s -> cluster(s).getBoolean("lease_held_here")), LEASE.plusSeconds(10)), "a lease holder");
+            feeds.putFeed("/late.xml", feed("/late.xml", 6));
+            assertTrue(waitFor(() -> alive().stream().anyMatch(s -> cluster(s).getBoolean("lease_held_here")),
+                    LEASE.plusSeconds(10)), "a lease holder");
             refreshOn(holder());
-            try (SseConnection resumed = SseConnection.open(fresh.uri("/news/stream?category=cluster&live=true"),
+            try (SseConnection resumed = SseConnection.open(fresh.uri("/news/stream?category=late&live=true"),
                     Map.of("Last-Event-ID", lastId))) {
                 List<Frame> frames = resumed.eventsUntil("complete", ofSeconds(30));
-                assertEquals(List.of("/c3.xml item 5"), titles(frames), "exactly what it missed, on the new one: " + frames);
+                assertEquals(List.of("/late.xml item 6"), titles(frames), "exactly what it missed, on the new one: " + frames);
             }
-            assertEquals(1, titles(seen).stream().filter("/c3.xml item 4"::equals).count(), "once: " + seen);
+            assertEquals(1, titles(seen).stream().filter("/late.xml item 5"::equals).count(), "once: " + seen);
         }
-        for (String title : List.of("/c1.xml item 4", "/c2.xml item 6", "/c3.xml item 4", "/c3.xml item 5")) {
-            ServerProcess fresh = servers.get(servers.size() - 1);
-            assertTrue(waitFor(() -> cached(fresh).contains(title), ofSeconds(20)), title + " is on the new one");
-        }
-    }
-
-    /** Adds what has come on a live connection by now to {@code into}; returns it. */
-    static List<Frame> drain(SseConnection connection, List<Frame> into) {
-        try {
-            Frame f;
-            while ((f = connection.nextEvent(Duration.ofMillis(200))) != null) into.add(f);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return into;
-    }
-
-    /** The titles an instance holds in category "cluster" (a cached stream's articles). */
-    static List<String> cached(ServerProcess server) {
-        try (SseConnection s = SseConnection.open(server.uri("/news/stream?category=cluster"))) {
-            List<Frame> frames = s.eventsUntil("complete", ofSeconds(30));
-            List<String> all = new ArrayList<>(titles(frames));
-            all.addAll(fetched(frames));
-            frames.stream().filter(f -> "initial".equals(f.event()))
-                    .flatMap(f -> f.json().getJsonArray("articles").stream())
-                    .forEach(a -> all.add(a.asJsonObject().getString("title")));
-            return all;
-        } catch (Exception e) {
-            throw new AssertionError(e);
+        for (String title : List.of("/late.xml item 4", "/late.xml item 5", "/late.xml item 6")) {
+            ServerProcess newcomer = fresh;
+            assertTrue(waitFor(() -> cached(newcomer, "late").contains(title), ofSeconds(20)), title + " is on the new one");
         }
     }
 
-    @Test
-    @Order(90)
-    void killingTheLeaseHolderMovesTheLeaseWithinTheLeasePeriodAndTheRefreshGoesOn() throws Exception {
+    /** Step 2 of the end of life: the holder of the lease dies (kill -9) while it fetches for another member. */
+    private void killingTheLeaseHolderMovesTheLeaseWithinTheLeasePeriodAndTheRefreshGoesOn() throws Exception {
         ServerProcess leader = holder();
         ServerProcess survivor = other(leader);
         // the leader dies in the middle of a fetch the survivor's stream waits for: that stream gets a retry
-        feeds.setDelay("/slow.xml", Duration.ofSeconds(120));
-        feeds.putFeed("/slow.xml", feed("/slow.xml", 4));
-        int slowBefore = feeds.requestCount("/slow.xml");
+        feeds.setDelay("/dying.xml", Duration.ofSeconds(120));
+        feeds.putFeed("/dying.xml", feed("/dying.xml", 3));
+        int dyingBefore = feeds.requestCount("/dying.xml");
         long waitsBefore = cluster(survivor).getJsonNumber("remote_waits").longValue();
-        try (SseConnection onLeader = SseConnection.open(leader.uri("/news/stream?category=slow&use_cache=false"))) {
-            assertTrue(waitFor(() -> feeds.requestCount("/slow.xml") > slowBefore, ofSeconds(20)), "the leader fetches");
-            try (SseConnection waiting = SseConnection.open(survivor.uri("/news/stream?category=slow&use_cache=false"))) {
+        try (SseConnection onLeader = SseConnection.open(leader.uri("/news/stream?category=dying&use_cache=false"))) {
+            assertTrue(waitFor(() -> feeds.requestCount("/dying.xml") > dyingBefore, ofSeconds(20)), "the leader fetches");
+            try (SseConnection waiting = SseConnection.open(survivor.uri("/news/stream?category=dying&use_cache=false"))) {
                 assertTrue(waitFor(() -> cluster(survivor).getJsonNumber("remote_waits").longValue() > waitsBefore,
                         ofSeconds(20)), () -> "the survivor's stream waits for the leader's fetch: " + cluster(survivor));
                 long runsBefore = runs(survivor);
-                feeds.setDelay("/slow.xml", null); // the retry (not the dead leader's fetch) answers at once
+                feeds.setDelay("/dying.xml", null); // the retry (not the dead leader's fetch) answers at once
                 long killed = System.nanoTime();
                 leader.kill();
                 assertTrue(waitFor(() -> {
@@ -376,13 +415,13 @@ class ClusterIT {
 
                 List<Frame> frames = waiting.eventsUntil("complete", ofSeconds(60));
                 assertEquals("complete", frames.get(frames.size() - 1).event(), frames.toString());
-                assertTrue(fetched(frames).contains("/slow.xml item 4"),
+                assertTrue(fetched(frames).contains("/dying.xml item 3"),
                         "the waiter got the source from a retry, not an endless wait: " + frames);
                 assertEquals("success", stat(frames).getString("status"), frames.toString());
                 assertTrue(waitFor(() -> runs(survivor) > runsBefore, ofSeconds(20)), "the next refresh happens on the survivor");
             }
         } finally {
-            feeds.setDelay("/slow.xml", null);
+            feeds.setDelay("/dying.xml", null);
         }
         JsonObject ready = Http.getJson(survivor.uri("/health/ready"));
         assertEquals("UP", ready.getString("status"), "readiness stays UP when a peer dies: " + ready);
@@ -390,8 +429,33 @@ class ClusterIT {
         assertEquals(200, Http.get(survivor.uri("/health/ready")).statusCode(), "and once the peer is gone for good");
     }
 
+    /** Adds what has come on a live connection by now to {@code into}; returns it. */
+    static List<Frame> drain(SseConnection connection, List<Frame> into) {
+        try {
+            Frame f;
+            while ((f = connection.nextEvent(Duration.ofMillis(200))) != null) into.add(f);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return into;
+    }
+
+    /** The titles an instance holds in {@code category} (a cached stream's articles). */
+    static List<String> cached(ServerProcess server, String category) {
+        try (SseConnection s = SseConnection.open(server.uri("/news/stream?category=" + category))) {
+            List<Frame> frames = s.eventsUntil("complete", ofSeconds(30));
+            List<String> all = new ArrayList<>(titles(frames));
+            all.addAll(fetched(frames));
+            frames.stream().filter(f -> "initial".equals(f.event()))
+                    .flatMap(f -> f.json().getJsonArray("articles").stream())
+                    .forEach(a -> all.add(a.asJsonObject().getString("title")));
+            return all;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
-    @Order(99)
     void toldToClusterOnH2AnInstanceRefusesToStartWithOneClearMessage() {
         ClusterNodes alone = new ClusterNodes(null, sources, Map.of(), 1);
         String log = ServerProcess.bootExpectingFailure("cluster-h2", port -> ServerProcess.hermetic(

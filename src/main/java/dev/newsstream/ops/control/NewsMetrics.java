@@ -1,6 +1,7 @@
 package dev.newsstream.ops.control;
 
 import dev.newsstream.ingest.control.FetchMetrics;
+import dev.newsstream.stream.control.StreamMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,7 @@ import org.eclipse.microprofile.metrics.Tag;
  * Callers report facts; this class knows the names, so they are spelled once.
  */
 @ApplicationScoped
-public class NewsMetrics implements FetchMetrics {
+public class NewsMetrics implements FetchMetrics, StreamMetrics {
 
     @Inject
     MetricRegistry registry;
@@ -39,22 +40,27 @@ public class NewsMetrics implements FetchMetrics {
         if (by > 0) registry.counter(meta(name, description)).inc(by);
     }
 
+    @Override
     public void streamOpened() {
         registry.counter("newsstream_streams_opened").inc();
     }
 
+    @Override
     public void streamRejected() {
         registry.counter("newsstream_streams_rejected").inc();
     }
 
+    @Override
     public void streamClosed(String reason) {
         registry.counter(meta("newsstream_streams_closed", "Streams ended, by reason"), new Tag("reason", reasonTag(reason))).inc();
     }
 
+    @Override
     public void disconnectDetected() {
         registry.counter("newsstream_disconnects").inc();
     }
 
+    @Override
     public void futuresCancelled(int count) {
         if (count > 0) registry.counter("newsstream_futures_cancelled").inc(count);
     }

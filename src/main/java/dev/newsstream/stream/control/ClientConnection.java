@@ -61,6 +61,16 @@ public final class ClientConnection {
         return new ClientConnection(null, null, null, null, 0, why);
     }
 
+    /**
+     * A connection known only by its place in the kernel's connection table: found gone or stalled by
+     * {@link ConnectionTableWatch} alone. What a unit test can make without a container.
+     */
+    static ClientConnection unobservable(String why, TcpTable.Peer peer) {
+        ClientConnection known = unobservable(why);
+        known.peer = peer;
+        return known;
+    }
+
     /** Finds the Grizzly connection behind the request and caps it; never throws. */
     public static ClientConnection of(ServletRequest request, int sendBufferBytes) {
         if (request == null) return unobservable("no servlet request");

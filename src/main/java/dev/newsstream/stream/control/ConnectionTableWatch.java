@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -51,6 +52,11 @@ public class ConnectionTableWatch {
 
     @PostConstruct
     void start() {
+        start(scheduler);
+    }
+
+    /** Starts the checks on this scheduler: the container's in production, a plain one in ConnectionTableWatchTest. */
+    void start(ScheduledExecutorService scheduler) {
         long every = settings.connectionCheck().toMillis();
         if (every <= 0) return;
         if (!TcpTable.available()) {

@@ -2,9 +2,9 @@ package dev.newsstream.stream.control;
 
 import dev.newsstream.JsonFormat;
 import dev.newsstream.ingest.control.FetchCoordinator;
-import dev.newsstream.ops.control.NewsMetrics;
 import dev.newsstream.store.control.ArticleStore;
 import dev.newsstream.feed.entity.Source;
+import dev.newsstream.feed.entity.SourceResult;
 import dev.newsstream.stream.entity.StreamEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -22,12 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,7 +56,7 @@ public class StreamRegistry {
     ArticleStore store;
 
     @Inject
-    NewsMetrics metrics;
+    StreamMetrics metrics;
 
     @Inject
     ArticleFrames frames;
@@ -99,8 +103,15 @@ public class StreamRegistry {
 
     @PostConstruct
     void startTicker() {
-        services = new SessionServices(settings, store, frames, initials, results, coordinator::fetch, writers,
-                admitted::get);
+        start(coordinator::fetch, scheduler);
+    }
+
+    /**
+     * Starts with the shared fetches and the scheduler handed over as plain types, so that the registry runs
+     * without a container too (StreamRegistryTest: a memory store, its own fetches, a JDK scheduler).
+     */
+    void start(BiFunction<Source, String, CompletableFuture<SourceResult>> fetches, ScheduledExecutorService scheduler) {
+        services = new SessionServices(settings, store, frames, initials, results, fetches, writers, admitted::get);
         store.onNewArticles(arrived -> fanOut());
         long every = Math.max(50, settings.heartbeat().toMillis());
         ticker = scheduler.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
@@ -117,7 +128,16 @@ public class StreamRegistry {
     /** Admits a stream over these sources and lets its session run it, or answers with a cap's error frame. Never blocks. */
     public void open(String id, StreamRequest request, jakarta.servlet.ServletRequest client, List<Source> sources,
                      SseEventSink sink, Sse sse) {
-        String address = client.getRemoteAddr();
+        open(id, request, client.getRemoteAddr(), () -> ClientConnection.of(client, settings.sendBuffer()), sources,
+                sink, sse);
+    }
+
+    /**
+     * The same, with the client's address and its connection as plain arguments; the connection is found only once
+     * the stream is admitted (a rejected client costs no reflection into the container).
+     */
+    void open(String id, StreamRequest request, String address, Supplier<ClientConnection> client, List<Source> sources,
+              SseEventSink sink, Sse sse) {
         if (!admit()) {
             metrics.streamRejected();
             reject(sink, sse, "Too many active streams (" + settings.maxActive() + "). Please try again later.");
@@ -131,7 +151,7 @@ public class StreamRegistry {
             return;
         }
         addressOf.put(id, address);
-        ClientConnection connection = ClientConnection.of(client, settings.sendBuffer());
+        ClientConnection connection = client.get();
         if (!connection.observable() && unobservableLogged.compareAndSet(false, true)) {
             LOG.warning("Client connections cannot be observed (" + connection.unobservableBecause() + "): a client's"
                     + " bytes are bounded by its outbox and the write deadline only");
@@ -287,7 +307,4 @@ public class StreamRegistry {
     public long created() {
         return created.get();
     }
-
-
-
 }

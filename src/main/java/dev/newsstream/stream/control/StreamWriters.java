@@ -1,6 +1,5 @@
 package dev.newsstream.stream.control;
 
-import dev.newsstream.ops.control.NewsMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -11,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +39,7 @@ public class StreamWriters implements Executor {
     StreamSettings settings;
 
     @Inject
-    NewsMetrics metrics;
+    StreamMetrics metrics;
 
     private ThreadPoolExecutor pool;
 
@@ -51,6 +51,11 @@ public class StreamWriters implements Executor {
 
     @PostConstruct
     void start() {
+        start(threads);
+    }
+
+    /** Starts the pool on threads from this factory: the container's in production, a plain one in StreamWritersTest. */
+    void start(ThreadFactory threads) {
         int size = Math.max(1, settings.writerThreads());
         pool = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(Math.max(1000, settings.writerQueue())), threads);

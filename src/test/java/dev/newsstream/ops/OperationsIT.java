@@ -5,32 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.newsstream.testing.Wait.waitFor;
 
 import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.Http;
-import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
-import dev.newsstream.testing.Wait;
 import dev.newsstream.testing.SseConnection;
+import dev.newsstream.testing.Wait;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,17 +37,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * metrics that move, and JSON errors for every bad request. The feed executor is saturated on purpose
  * by a stream over more never-answering sources than it has threads.
  */
-@ExtendWith(ArquillianExtension.class)
-class OperationsIT {
+class OperationsIT extends WarClient {
 
     static final String TOKEN = "s3cret";
     static final int HANGING = 70;
     /** Fewer than HANGING: the rest queue for a slot of their host (all fixture feeds are on one). */
     static final int PER_HOST = 60;
+    /** A live stream's lifetime: here, where no other test keeps a live stream open that it could cut short. */
+    static final Duration LIFETIME = ofSeconds(12);
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -59,29 +56,26 @@ class OperationsIT {
                 .add("Slow", feeds.url("/rss/slow.xml"), "slow");
         for (int i = 1; i <= HANGING; i++) sources.add("Stuck " + i, feeds.url("/hang/stuck-" + i), "saturate");
         feeds.setDelay("/rss/slow.xml", ofSeconds(30)); // outlives the 8 s deadline: only a disconnect ends it early
-        return Deployments.builtWar(Map.of(
-                "newsstream.sources", Deployments.sourcesFile("ops-it", sources.json()),
-                "newsstream.fetch.timeout", "8s",
-                // a fetch waiting on the network holds no thread, so hanging feeds no longer fill the feed executor;
-                // what queues them now is their host's limit
-                "newsstream.fetch.max-per-host", String.valueOf(PER_HOST),
-                // the readiness scenario starts the first refresh itself: warming up lasts until it does, whatever the
-                // order of the tests and however slowly the machine boots (no other test fetches a source with articles)
-                "newsstream.ingest.initial-delay", "1h",
-                "newsstream.ingest.interval", "1h",
-                "newsstream.fetch.min-interval", "0s",
-                "newsstream.health.max-queued-fetches", "3",
-                // below the 16 s that a fetch queued behind the first 60 lives (8 s queued, 8 s running)
-                "newsstream.health.hung-after", "11s",
-                // the saturation and disconnect tests stream sources the first refresh saw fail: streams obey
-                // back-off, so it must be over by then for them to fetch
-                "newsstream.ingest.backoff-base", "1ms",
-                "newsstream.debug.token", TOKEN));
-    }
-
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
+        Map<String, String> config = new HashMap<>();
+        config.put("newsstream.sources", Deployments.sourcesFile("ops-it", sources.json()));
+        config.put("newsstream.fetch.timeout", "8s");
+        // a fetch waiting on the network holds no thread, so hanging feeds no longer fill the feed executor;
+        // what queues them now is their host's limit
+        config.put("newsstream.fetch.max-per-host", String.valueOf(PER_HOST));
+        // the readiness scenario starts the first refresh itself: warming up lasts until it does, whatever the
+        // order of the tests and however slowly the machine boots (no other test fetches a source with articles)
+        config.put("newsstream.ingest.initial-delay", "1h");
+        config.put("newsstream.ingest.interval", "1h");
+        config.put("newsstream.fetch.min-interval", "0s");
+        config.put("newsstream.health.max-queued-fetches", "3");
+        // below the 16 s that a fetch queued behind the first 60 lives (8 s queued, 8 s running)
+        config.put("newsstream.health.hung-after", "11s");
+        // the saturation and disconnect tests stream sources the first refresh saw fail: streams obey
+        // back-off, so it must be over by then for them to fetch
+        config.put("newsstream.ingest.backoff-base", "1ms");
+        config.put("newsstream.stream.max-lifetime", LIFETIME.toSeconds() + "s");
+        config.put("newsstream.debug.token", TOKEN);
+        return Deployments.builtWar(config);
     }
 
     /**
@@ -215,6 +209,23 @@ class OperationsIT {
         assertTrue(text.contains("reason=\"http_status\""), "failures are labelled by reason");
     }
 
+    /**
+     * Time itself is under test, relative to the configured lifetime. Over the source that fails (a 404): a
+     * source with articles would end the readiness scenario's warming up before it starts the first refresh.
+     */
+    @Test
+    void aLiveStreamEndsCleanlyAtItsJitteredLifetime() throws Exception {
+        long opened = System.nanoTime();
+        try (SseConnection stream = SseConnection.open(uri("/news/stream?category=gone&live=true"))) {
+            stream.eventsUntil("complete", ofSeconds(15));
+            assertTrue(stream.awaitEnd(LIFETIME.plusSeconds(8)), "the server ends it");
+            Duration lived = Duration.ofNanos(System.nanoTime() - opened);
+            assertTrue(lived.compareTo(LIFETIME.multipliedBy(8).dividedBy(10)) > 0, "lived " + lived);
+            assertTrue(stream.rawLines().stream().anyMatch(l -> l.startsWith(":") && l.contains("lifetime")),
+                    "a comment says why before the clean end");
+        }
+    }
+
     @Test
     void debugEndpointsNeedTheTokenWhenOneIsConfigured() {
         HttpResponse<String> refused = Http.get(uri("/debug/streams"));
@@ -286,10 +297,6 @@ class OperationsIT {
         double sum = 0;
         while (m.find()) sum += Double.parseDouble(m.group(1));
         return sum;
-    }
-
-    private URI uri(String path) {
-        return URI.create(base.toString().replaceAll("/$", "") + path);
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.newsstream.web;
 
+import static dev.newsstream.testing.Scenario.step;
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +14,7 @@ import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.Wait;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonObject;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -20,11 +22,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,64 +31,50 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 
 /**
  * The page in a real browser: Debian's headless Chromium, driven through its own chromedriver, against
- * the built WAR on Payara Micro and a fixture feed server. One browser and one page for the whole class,
- * in order: the first stream, markup in a title, switching categories, a live article, screenshots, and
- * a story two sources reported shown as one card that expands to both articles.
+ * the built WAR on Payara Micro and a fixture feed server, one browser for the whole class. A reader's
+ * session is one scenario (the first stream, switching categories, a live article, screenshots, an
+ * import); markup in a title and a story two sources reported (one card that expands to both articles)
+ * are tests of their own, in any order.
  */
-@ExtendWith(ArquillianExtension.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BrowserIT {
+class BrowserIT extends WarClient {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     /** What the tech feed's title says once the service has decoded it: markup as text, which the page must show as text. */
     static final String HOSTILE_TITLE = "<img src=x onerror=alert(1)>Hacked";
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
-    static ChromeDriver driver;
-    static Path profile;
+    /** Registered after the deployment's extension: the page it opens is there by then. */
+    @RegisterExtension
+    static final Chromium chromium = new Chromium();
 
-    @ArquillianResource
-    URL base;
+    ChromeDriver driver;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -117,8 +102,10 @@ class BrowserIT {
         return Deployments.builtWar(Map.of(
                 "newsstream.sources", Deployments.sourcesFile("browser-it", sources.json()),
                 "newsstream.ingest.enabled", "false",
-                // a manual refresh right after the first stream must really fetch again
-                "newsstream.fetch.min-interval", "1s",
+                // every page load really fetches (never answered from the cache alone), so the session's first
+                // step sees its slow source pending whichever test loaded the page before it
+                "newsstream.fetch.min-interval", "0s",
+                "newsstream.cache.fresh-for", "0s",
                 // a closed tab shows only when a write fails: heartbeat often, so a switched-away stream goes at once
                 "newsstream.stream.live-heartbeat", "1s",
                 "newsstream.admin.token", IMPORT_TOKEN));
@@ -142,65 +129,33 @@ class BrowserIT {
                         + "long enough to show how a card wraps its description on a phone and on a desktop.</p>");
     }
 
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        boolean installed = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
-        String missing = "install Debian's chromium and chromium-driver (see .ci/run)";
-        // a newcomer's `mvn verify` skips the browser tests without the browser; CI requires them
-        if (Boolean.getBoolean("newsstream.it.requireBrowser")) assertTrue(installed, missing);
-        else org.junit.jupiter.api.Assumptions.assumeTrue(installed, missing);
-        // Selenium Manager would go looking for (and downloading) a driver; with the driver given here and
-        // the browser binary in the options it has nothing to do, and the FINE log below shows it is skipped.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        showSeleniumManagerDecisions();
-        profile = Files.createTempDirectory("newsstream-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile.toAbsolutePath(),
-                "--window-size=1280,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(ofSeconds(30)).scriptTimeout(ofSeconds(10));
+    /** The browser of this test: the class's one Chromium. */
+    @BeforeEach
+    void useTheClassesBrowser() {
+        driver = chromium.driver();
     }
 
-    private static void showSeleniumManagerDecisions() {
-        for (String name : List.of("org.openqa.selenium.remote.service.DriverFinder", "org.openqa.selenium.manager.SeleniumManager")) {
-            Logger logger = Logger.getLogger(name);
-            logger.setLevel(Level.FINE);
-            ConsoleHandler handler = new ConsoleHandler();
-            handler.setLevel(Level.FINE);
-            logger.addHandler(handler);
-        }
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        try {
-            if (driver != null) driver.quit();
-        } finally {
-            driver = null;
-            if (feeds != null) feeds.close();
-            if (profile != null) {
-                try (Stream<Path> files = Files.walk(profile)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
+    /**
+     * A reader's session on one page, one scenario because each step counts what the one before left: the
+     * first stream (progress, then all ten articles), switching categories (one stream per page on the
+     * server), a live article in the world category (eleven articles from then on), how the eleven look on
+     * a desktop and on a phone, and last an import, which adds a source and a category. The other tests of
+     * the class count none of these, so they run before or after it alike.
+     */
+    @Test
+    void aReadersSessionOnOnePage() throws Throwable {
+        step("the page shows progress while the sources answer, then the articles",
+                this::thePageShowsProgressWhileTheSourcesAnswerAndThenTheArticles);
+        step("switching category closes the previous stream on the server",
+                this::switchingCategoryClosesThePreviousStreamOnTheServer);
+        step("a new article appears at the top without a reload", this::aNewArticleAppearsAtTheTopWithoutAReload);
+        step("screenshots on a desktop and a phone", this::screenshotsOnADesktopAndAPhone);
+        step("an import shows its progress feed by feed", this::anImportShowsItsProgressFeedByFeed);
     }
 
     // ---------------------------------------------------------------- (a) progress, then articles
 
-    @Test
-    @Order(1)
-    void thePageShowsProgressWhileTheSourcesAnswerAndThenTheArticles() {
+    private void thePageShowsProgressWhileTheSourcesAnswerAndThenTheArticles() {
         assertTrue(Http.get(uri("/assets/app.js"), "*/*", ofSeconds(10)).statusCode() == 200
                         && Http.get(uri("/assets/app.css"), "*/*", ofSeconds(10)).statusCode() == 200,
                 "the page's assets are served under /assets/");
@@ -260,7 +215,6 @@ class BrowserIT {
     // ---------------------------------------------------------------- (b) markup in a title stays text
 
     @Test
-    @Order(2)
     void aTitleWithMarkupIsShownAsText() {
         ensurePageOpen();
         // the service really does send the markup: this test is about the page, not the parser
@@ -279,9 +233,7 @@ class BrowserIT {
 
     // ---------------------------------------------------------------- (c) one stream per page
 
-    @Test
-    @Order(3)
-    void switchingCategoryClosesThePreviousStreamOnTheServer() {
+    private void switchingCategoryClosesThePreviousStreamOnTheServer() {
         ensurePageOpen();
         String allId = awaitStreamId(null);
         awaitTrue("the page's stream is the server's only one", ofSeconds(15), () -> onlyStream(allId));
@@ -307,9 +259,7 @@ class BrowserIT {
 
     // ---------------------------------------------------------------- (d) a live article
 
-    @Test
-    @Order(4)
-    void aNewArticleAppearsAtTheTopWithoutAReload() {
+    private void aNewArticleAppearsAtTheTopWithoutAReload() {
         if (!driver.getCurrentUrl().endsWith("?category=world")) driver.get(uri("/?category=world").toString());
         awaitTrue("the world stream has completed", ofSeconds(20), () -> "complete".equals(mainAttr("data-phase")));
         String streamId = mainAttr("data-stream-id");
@@ -336,9 +286,7 @@ class BrowserIT {
 
     // ---------------------------------------------------------------- (e) how it looks
 
-    @Test
-    @Order(5)
-    void screenshotsOnADesktopAndAPhone() throws IOException {
+    private void screenshotsOnADesktopAndAPhone() throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Map<String, int[]> viewports = new HashMap<>();
         viewports.put("desktop", new int[] {1280, 900, 0});
@@ -373,7 +321,6 @@ class BrowserIT {
     // ---------------------------------------------------------------- (f) one story, two sources
 
     @Test
-    @Order(6)
     void aStoryTwoSourcesReportedIsOneCardThatExpandsToBothArticles() {
         ensurePageOpen();
         String herald = feeds.url("/articles/herald/1").toString();
@@ -407,9 +354,7 @@ class BrowserIT {
 
     static final String IMPORT_TOKEN = "browser-operator";
 
-    @Test
-    @Order(7)
-    void anImportShowsItsProgressFeedByFeed() throws IOException {
+    private void anImportShowsItsProgressFeedByFeed() throws IOException {
         feeds.putFeed("/feeds/import-slow.xml", FixtureFeedServer.rss("Slow Gazette", List.of(
                 item("gazette", 1, "Harbour reopens after the winter repairs", 3, 0))));
         feeds.setDelay("/feeds/import-slow.xml", ofSeconds(6)); // long enough to see the import half done
@@ -448,14 +393,6 @@ class BrowserIT {
         awaitTrue("the page's stream has completed", ofSeconds(30), () -> "complete".equals(mainAttr("data-phase")));
     }
 
-    /**
-     * On loopback, whatever address the container reports: the fixture's pictures are on 127.0.0.1, and
-     * Chromium blocks a page on any other address from loading them (Private Network Access).
-     */
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + base.getPort() + path);
-    }
-
     private Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
@@ -485,7 +422,7 @@ class BrowserIT {
         return li.isEmpty() ? "" : li.get(0).getAttribute("data-status");
     }
 
-    private static String connectionState() {
+    private String connectionState() {
         return driver.findElement(By.id("connection-state")).getText();
     }
 
@@ -494,7 +431,7 @@ class BrowserIT {
         return value == null ? "" : value;
     }
 
-    private static String text(By by) {
+    private String text(By by) {
         return driver.findElement(by).getText();
     }
 
@@ -538,7 +475,7 @@ class BrowserIT {
         assertEquals(List.of(), errors, "no script errors in the console");
     }
 
-    private static void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {
+    private void awaitTrue(String what, Duration timeout, Supplier<Boolean> condition) {
         AtomicReference<RuntimeException> last = new AtomicReference<>();
         boolean met;
         try {
@@ -578,7 +515,6 @@ class BrowserIT {
             return "(" + e.getClass().getSimpleName() + ")";
         }
     }
-
 
     /** A 640x360 PNG, a gradient in one of four colours, so the cards have real pictures to show. */
     static byte[] picture(int n) {

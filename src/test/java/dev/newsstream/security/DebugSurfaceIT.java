@@ -1,5 +1,6 @@
 package dev.newsstream.security;
 
+import static dev.newsstream.testing.Scenario.step;
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +13,7 @@ import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
 import dev.newsstream.testing.RawHttp;
 import dev.newsstream.testing.SourcesJson;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonObject;
 import java.net.InetAddress;
 import java.net.URI;
@@ -21,18 +23,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.function.Executable;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The debug surface with its defaults (no token): it answers a client on loopback and refuses one
@@ -42,18 +38,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * machine's own non-loopback address (what {@code hostname -I} shows); a connection to it comes from
  * it, and the server sees a remote client. Requests go over a raw socket so nothing normalises the path.
  */
-@ExtendWith(ArquillianExtension.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DebugSurfaceIT {
+class DebugSurfaceIT extends WarClient {
 
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
 
     /** What each debug endpoint's answer contains, so a refusal can be told from a leak whatever the status. */
     static final List<String> DEBUG_CONTENT = List.of("\"figures\"", "\"threads\"", "\"active_streams\"", "\"stack\"",
             "\"pending_writes\"", "\"first_entries\"", "jdbc:");
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -73,14 +65,22 @@ class DebugSurfaceIT {
                 "newsstream.debug.threads-interval", "30s"));
     }
 
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
+    /**
+     * Warming up, then the first articles, one scenario because the second step ends the first: the only
+     * fetch here is /debug/source's, and the articles it stores make the server ready. No other test fetches.
+     */
+    @Test
+    void readinessSaysWhyUntilADebugFetchStoresArticlesAndThatFetchRespectsTheMinIntervalAndBackOff() throws Throwable {
+        step("readiness says why in a short phrase without URLs", this::readinessSaysWhyInAShortPhraseWithoutUrls);
+        step("debug/source respects the min-interval and back-off unless forced",
+                this::debugSourceRespectsTheMinIntervalAndBackOffUnlessForced);
+        step("ready once articles are stored", () -> {
+            HttpResponse<String> ready = Http.get(local("/health/ready"));
+            assertEquals(200, ready.statusCode(), ready.body());
+        });
     }
 
-    @Test
-    @Order(1)
-    void readinessSaysWhyInAShortPhraseWithoutUrls() {
+    private void readinessSaysWhyInAShortPhraseWithoutUrls() {
         HttpResponse<String> ready = Http.get(local("/health/ready"));
         assertEquals(503, ready.statusCode(), ready.body());
         JsonObject data = Http.json(ready).getJsonArray("checks").getJsonObject(0).getJsonObject("data");
@@ -90,7 +90,6 @@ class DebugSurfaceIT {
 
     /** Every spelling of a debug path: from elsewhere never an answer; from loopback, the ones the container routes answer. */
     @Test
-    @Order(2)
     void everySpellingOfADebugPathIsRefusedToARemoteClient() {
         InetAddress remote = remoteAddress();
         List<String> spellings = List.of(
@@ -138,7 +137,6 @@ class DebugSurfaceIT {
     }
 
     @Test
-    @Order(3)
     void forwardingHeadersNeverMakeAClientLocal() {
         InetAddress remote = remoteAddress();
         String remoteHost = remote.getHostAddress() + ":" + port();
@@ -157,7 +155,6 @@ class DebugSurfaceIT {
     }
 
     @Test
-    @Order(4)
     void aPageOnAnotherSiteCannotUseABrowserOnThisMachine() {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         assertEquals(403, RawHttp.send(loopback, port(), "GET", "/debug/executor", "rebound.attacker.example:" + port()).status(),
@@ -171,7 +168,6 @@ class DebugSurfaceIT {
     }
 
     @Test
-    @Order(5)
     void threadDumpsAreLimitedToOnePerIntervalPerServer() {
         HttpResponse<String> first = Http.get(local("/debug/threads?state=RUNNABLE"));
         assertEquals(200, first.statusCode(), first.body());
@@ -182,9 +178,7 @@ class DebugSurfaceIT {
         assertTrue(Http.json(second).getString("detail").contains("try again in"), second.body());
     }
 
-    @Test
-    @Order(6)
-    void debugSourceRespectsTheMinIntervalAndBackOffUnlessForced() {
+    private void debugSourceRespectsTheMinIntervalAndBackOffUnlessForced() {
         JsonObject fetched = getJson(local("/debug/source/Alpha"));
         assertTrue(fetched.getBoolean("fetched"), fetched.toString());
         assertEquals(1, feeds.requestCount("/feeds/alpha.xml"));
@@ -215,10 +209,6 @@ class DebugSurfaceIT {
         InetAddress remote = remoteAddress();
         assertEquals(403, RawHttp.send(remote, port(), "GET", "/debug/source/Alpha?force=true", remote.getHostAddress() + ":" + port()).status());
         assertEquals(2, feeds.requestCount("/feeds/alpha.xml"), "a remote client cannot force a fetch");
-    }
-
-    private int port() {
-        return base.getPort();
     }
 
     /** GET on loopback with a generous bound: a fetch and its write take a while on a loaded machine. */

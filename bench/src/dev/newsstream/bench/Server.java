@@ -182,7 +182,8 @@ final class Server implements AutoCloseable {
 
     /** Log lines at WARNING or SEVERE (Payara's format puts the level in [brackets]). */
     long warningsInLog() {
-        return logText().lines().filter(l -> l.contains("[WARNING]") || l.contains("[SEVERE]")
+        // Payara's log colours the level ("[\u001b[1;91mSEVERE\u001b[0m]"), so match the level's number instead
+        return logText().lines().filter(l -> l.contains("[levelValue: 900]") || l.contains("[levelValue: 1000]")
                 || l.startsWith("WARNING:") || l.startsWith("SEVERE:")).count();
     }
 

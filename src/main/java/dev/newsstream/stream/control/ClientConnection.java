@@ -45,6 +45,7 @@ public final class ClientConnection {
     private TcpTable.Peer peer;
     private Method setMax;
     private int originalMax;
+    private boolean goneAtOpen;
 
     private ClientConnection(Object connection, Object writeQueue, Method queuedBytes, Method closeSilently,
                              int sendBuffer, String unobservable) {
@@ -112,6 +113,10 @@ public final class ClientConnection {
             if (!request.isSecure()) observed.socket = channel;
             observed.originalMax = originalMax;
             return observed;
+        } catch (java.nio.channels.ClosedChannelException e) {
+            ClientConnection gone = unobservable("the client had already left");
+            gone.goneAtOpen = true;
+            return gone;
         } catch (ReflectiveOperationException | RuntimeException | IOException | LinkageError e) {
             String why = e instanceof InvocationTargetException ite ? String.valueOf(ite.getCause()) : String.valueOf(e);
             LOG.log(Level.FINE, "The client's connection cannot be observed", e);
@@ -149,6 +154,14 @@ public final class ClientConnection {
     /** True when the queue and the send buffer are known and the connection can be closed directly. */
     public boolean observable() {
         return connection != null;
+    }
+
+    /**
+     * True when the client had closed its connection before the stream opened: this one connection could not be
+     * observed, which says nothing about the others (the operator's warning is not for this).
+     */
+    public boolean goneAtOpen() {
+        return goneAtOpen;
     }
 
     /** Why it is not observable (null when it is). */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,6 +57,10 @@ public final class SseChannel {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean sinkClosed = new AtomicBoolean();
+    // held around each write and around closing the connection: closing it under a running write makes the
+    // container log an error per client let go; a write here never blocks (the container's queue is unlimited)
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile boolean wroteOnce;      // the response is committed: headers and a frame are queued
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile long writeStartedNanos; // 0 while no write is in progress
     private volatile Runnable onDrained = () -> { };
@@ -221,7 +226,7 @@ public final class SseChannel {
         }
         long writing = writeStartedNanos;
         if (writing != 0 && nowNanos - writing > writeTimeoutNanos) {
-            close("client too slow: a write blocked for more than " + settings.writeTimeout().toSeconds() + " s");
+            close("client too slow: a write blocked for more than " + settings.writeTimeout().toSeconds() + " s", true);
             return;
         }
         long parked = parkedSince;
@@ -294,7 +299,14 @@ public final class SseChannel {
                 Outgoing next = outbox.poll();
                 if (next == null) continue;
                 outboxBytes.addAndGet(-next.bytes());
-                String failure = write(next.event());
+                String failure;
+                writeLock.lock();
+                try {
+                    if (closed.get()) continue; // let go meanwhile: the loop closes the sink
+                    failure = write(next.event());
+                } finally {
+                    writeLock.unlock();
+                }
                 if (failure != null) {
                     close(failure);
                     closeSink();
@@ -320,6 +332,7 @@ public final class SseChannel {
         try {
             sink.send(event).toCompletableFuture().get(writeTimeoutNanos, TimeUnit.NANOSECONDS);
             lastWriteNanos = System.nanoTime();
+            wroteOnce = true;
             return null;
         } catch (TimeoutException e) {
             return "client too slow: a write did not finish within " + settings.writeTimeout().toSeconds() + " s";
@@ -336,18 +349,26 @@ public final class SseChannel {
     private void closeSink() {
         if (!sinkClosed.compareAndSet(false, true)) return;
         // a client let go for being slow is closed at the connection first: whatever the container still
-        // queues for it is dropped, and closing the sink cannot wait on a client that does not read
-        if (letGo) connection.close();
+        // queues for it is dropped, and closing the sink cannot wait on a client that does not read. Unless
+        // nothing was written yet: then the sink's close commits the response first (there is nothing to
+        // wait for), and the container does not log a failed commit for a connection closed under it
+        boolean committed = wroteOnce;
+        if (letGo && committed) connection.close();
         try {
             sink.close();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Stream " + id + ": closing the sink failed; the client is gone anyway", e);
         }
+        if (letGo && !committed) connection.close();
         if (!letGo) connection.restore(); // after the last chunk is queued, so closing never waits on the client
     }
 
     /** Idempotent: the owner hears of it once; the writer closes the sink after any last frame. */
     public void close(String reason) {
+        close(reason, false);
+    }
+
+    private void close(String reason, boolean writeStuck) {
         if (!closed.compareAndSet(false, true)) return;
         letGo = reason.startsWith("client too slow");
         if (!"complete".equals(reason)) {
@@ -356,7 +377,18 @@ public final class SseChannel {
         }
         if (letGo && connection.observable()) {
             parkedSince = 0;
-            closeSink(); // at once, not behind a writer task: a stalled client must not wait for a thread
+            // at once, not behind a writer task: a stalled client must not wait for a thread. A write in
+            // progress ends at once (it only queues) and its writer then closes the sink; one stuck anyway
+            // is cut off under it
+            if (writeStuck) {
+                closeSink();
+            } else if (writeLock.tryLock()) {
+                try {
+                    closeSink();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
         }
         try {
             onClose.accept(reason);

@@ -152,7 +152,7 @@ public class StreamRegistry {
         }
         addressOf.put(id, address);
         ClientConnection connection = client.get();
-        if (!connection.observable() && unobservableLogged.compareAndSet(false, true)) {
+        if (!connection.observable() && !connection.goneAtOpen() && unobservableLogged.compareAndSet(false, true)) {
             LOG.warning("Client connections cannot be observed (" + connection.unobservableBecause() + "): a client's"
                     + " bytes are bounded by its outbox and the write deadline only");
         }

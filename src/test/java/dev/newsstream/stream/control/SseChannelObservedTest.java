@@ -33,10 +33,12 @@ class SseChannelObservedTest {
     private static final int WINDOW = 128 * 1024;
 
     /** Grizzly's TCPNIOConnection as far as ClientConnection uses it. */
-    public static final class GrizzlyConnection {
+    public final class GrizzlyConnection {
         final AtomicInteger closes = new AtomicInteger();
+        volatile int sinkClosesBefore = -1; // how often the sink had been closed when the connection was
 
         public void closeSilently() {
+            sinkClosesBefore = client.closes.get();
             closes.incrementAndGet();
         }
     }
@@ -141,6 +143,43 @@ class SseChannelObservedTest {
         assertEquals(List.of("client too slow: a write blocked for more than 5 s"), closeReasons);
         assertEquals(1, grizzly.closes.get());
         assertEquals(1, client.closes.get(), "closed while the writer is still stuck in its write");
+    }
+
+    @Test
+    void aClientLetGoDuringAWriteIsClosedAtTheConnectionOnlyOnceThatWriteEnds() throws Exception {
+        client.stallWrites(); // a write in progress: the container is still taking the frame
+        cut.sendJson("a", 1, "{}");
+        Wait.until(() -> client.written.size() == 1, PATIENCE, () -> "the writer never took the frame");
+        cut.close("client too slow: its window stayed closed");
+        assertTrue(cut.isClosed());
+        assertEquals(0, grizzly.closes.get(), "the connection is not closed under a running write (the container"
+                + " would log an error for each client let go)");
+        client.release();
+        Wait.until(() -> grizzly.closes.get() == 1, PATIENCE, () -> "the writer did not close the connection after its write");
+        assertEquals(1, client.closes.get());
+    }
+
+    @Test
+    void aClientLetGoBeforeAnythingWasWrittenGetsItsResponseCommittedBeforeTheConnectionCloses() throws Exception {
+        queue.bytes = WINDOW; // parks before its first frame: nothing written, the response not yet committed
+        cut.sendJson("a", 1, "{}");
+        Wait.until(cut::parked, PATIENCE, () -> "the channel never parked");
+        cut.heartbeat(System.nanoTime() + WRITE_TIMEOUT.toNanos() + Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(1));
+        assertEquals(1, grizzly.closes.get());
+        assertEquals(1, grizzly.sinkClosesBefore, "the sink (which commits the response) closes before the connection");
+    }
+
+    @Test
+    void aClientLetGoAfterItsFirstFrameIsClosedAtTheConnectionBeforeTheSink() throws Exception {
+        cut.sendJson("a", 1, "{}");
+        Wait.until(() -> client.written.size() == 1 && !cut.parked(), PATIENCE, () -> "the first frame was not written");
+        queue.bytes = WINDOW;
+        cut.sendJson("a", 2, "{}");
+        Wait.until(cut::parked, PATIENCE, () -> "the channel never parked");
+        cut.heartbeat(System.nanoTime() + WRITE_TIMEOUT.toNanos() + Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(1));
+        assertEquals(1, grizzly.closes.get());
+        assertEquals(0, grizzly.sinkClosesBefore, "what the container queued is dropped before the sink's close");
+        assertEquals(1, client.closes.get());
     }
 
     @Test

@@ -4,55 +4,53 @@ import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.newsstream.testing.Wait.waitFor;
 
 import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
+import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.Http;
 import dev.newsstream.testing.RawStream;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
-import static dev.newsstream.testing.Wait.waitFor;
-import java.net.URI;
-import java.net.URL;
+import dev.newsstream.testing.WarClient;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.stream.IntStream;
-import dev.newsstream.testing.FixtureFeedServer.Item;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What clients can cost: streams per address and in all, and (below) what a client gone or stalled
  * gets back or is let go with. Clients on other hosts are plain sockets bound to 127.0.0.2, 127.0.0.3, ….
  */
-@ExtendWith(ArquillianExtension.class)
-class ClientsIT {
+class ClientsIT extends WarClient {
 
     static final int MAX_ACTIVE = 12;
     static final int PER_ADDRESS = 4;
     static final int LOG_SIZE = 3000;
-    static final Duration WRITE_TIMEOUT = ofSeconds(2);
+    /**
+     * The write deadline: only a client that stops reading may reach it. Far above what a healthy reader on a
+     * loaded machine can lag (a test JVM starved of CPU for two seconds must not turn into a "slow client" in
+     * another test); the stalled-client tests wait for it plus a margin, derived from this value.
+     */
+    static final Duration WRITE_TIMEOUT = ofSeconds(5);
     static final Instant NEWEST = Instant.parse("2026-11-20T12:00:00Z");
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
-
-    @ArquillianResource
-    URL base;
 
     static final int WIDE_SOURCES = 80;
 
@@ -87,11 +85,6 @@ class ClientsIT {
         settings.put("newsstream.stream.max-per-address", String.valueOf(PER_ADDRESS));
         settings.put("newsstream.stream.connection-check", "1s");
         return Deployments.builtWar(settings);
-    }
-
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
     }
 
     @BeforeEach
@@ -397,10 +390,5 @@ class ClientsIT {
 
     private String debugStreams() {
         return Http.getJson(uri("/debug/streams")).toString();
-    }
-
-    /** On loopback, whatever address the container reports: /debug/* answers only there without a token. */
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + base.getPort() + path);
     }
 }

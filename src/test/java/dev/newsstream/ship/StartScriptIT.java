@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -28,13 +29,15 @@ import org.junit.jupiter.api.Timeout;
  * only through NEWSSTREAM_* variables.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StartScriptIT {
 
-    static ServerProcess server;
+    /** The class's one server: this instance of the class (one for all its tests) starts and stops it. */
+    ServerProcess server;
 
     @BeforeAll
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
-    static void startTheScript() throws IOException {
+    void startTheScript() throws IOException {
         Path sources = Build.workDir("start-script").resolve("sources.json");
         Files.writeString(sources, new SourcesJson()
                 .add("Ship one", URI.create("http://127.0.0.1:1/one.xml"), "ship")
@@ -56,7 +59,7 @@ class StartScriptIT {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (server != null) server.close();
     }
 

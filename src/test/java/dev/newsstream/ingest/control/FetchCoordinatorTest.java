@@ -468,7 +468,10 @@ class FetchCoordinatorTest {
         remote.memberLeft("other");
         readStarted("B");
         assertEquals(3, cut.fetchesStarted(), "fetching here after all counts as a start");
+        grid.calls.clear();
         reader.reads.get("B").complete(fetched(B, FeedStatus.SUCCESS, List.of()));
         assertFalse(b.get(10, TimeUnit.SECONDS).failed());
+        assertEquals(List.of("publish fetched B - " + since.toEpochMilli(), "end B"), grid.calls,
+                "the fetch here releases its claim and tells the others");
     }
 }

@@ -236,8 +236,12 @@ class RemoteFlightsTest {
         cut.message("fetched\tA", "other");
         assertEquals(List.of("answer A"), handled);
         waitingFor("other");
+        records.applied.add("tag-3");
+        cut.message("fetched\tA\ttag-3", "other");
+        assertEquals(List.of("answer A", "answer A"), handled, "a tag without the claim's start is about any claim");
+        waitingFor("other");
         cut.message("fetched\tA\ttag-2\tnot-a-number", "other");
-        assertEquals(List.of("answer A", "fetch here A"), handled, "tag-2 never arrived here: fetched here instead");
+        assertEquals(List.of("answer A", "answer A", "fetch here A"), handled, "tag-2 never arrived here: fetched here instead");
         assertEquals(List.of("claim A PT1M10S"), grid.calls);
     }
 

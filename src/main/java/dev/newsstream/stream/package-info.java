@@ -27,5 +27,8 @@
  *     threads: container-managed threads from the {@code ManagedThreadFactory}, without a managed
  *     executor's per-task context set-up.</li>
  * </ul>
+ * The beans get the container's scheduler, thread factory and metrics injected and hand them on as plain
+ * types ({@code ScheduledExecutorService}, {@code ThreadFactory}, {@code control.StreamMetrics}), so admission,
+ * the fan-out, the ticker and the connection table are unit-tested without a server.
  */
 package dev.newsstream.stream;

@@ -290,6 +290,8 @@ class StreamRegistryTest {
         awaitFrames(client, List.of("starting", "source_complete", "complete"));
         long before = heartbeats(client);
         Wait.until(() -> heartbeats(client) >= before + 3, PATIENCE, () -> "no heartbeats while resting: " + client.names());
+        assertTrue(registry.sinceLastTick().compareTo(Duration.ofSeconds(30)) < 0, "a ticking scheduler shows as recent: "
+                + registry.sinceLastTick());
 
         client.vanish();
         Wait.until(() -> registry.activeCount() == 0, PATIENCE, () -> "still open: " + registry.sessions());

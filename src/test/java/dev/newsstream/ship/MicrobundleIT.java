@@ -25,6 +25,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -32,13 +33,15 @@ import org.junit.jupiter.api.Timeout;
  * nothing but a port: the WAR, its root context and both boot command files must all be inside it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MicrobundleIT {
 
-    static ServerProcess server;
+    /** The class's one server: this instance of the class (one for all its tests) starts and stops it. */
+    ServerProcess server;
 
     @BeforeAll
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
-    static void startTheJar() {
+    void startTheJar() {
         server = ServerProcess.boot("microbundle", port -> ServerProcess.hermetic(
                 Stream.of(Stream.of(Build.javaHomeBin().resolve("java").toString()),
                         Stream.of(ServerProcess.TEST_JAVA_OPTS.split(" ")), // JVM options only: nothing of Payara's
@@ -53,7 +56,7 @@ class MicrobundleIT {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (server != null) server.close();
     }
 

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 1500, unit = TimeUnit.SECONDS)
 class H2CrashIT extends PersistenceScenario {
 
-    static Path dataDir;
+    Path dataDir;
 
     @BeforeAll
-    static void freshDirectory() throws IOException {
+    void freshDirectory() throws IOException {
         dataDir = Build.workDir("h2-crash").resolve("data");
         if (Files.exists(dataDir)) {
             try (Stream<Path> files = Files.walk(dataDir)) {
@@ -48,7 +48,7 @@ class H2CrashIT extends PersistenceScenario {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         stopFeeds();
     }
 

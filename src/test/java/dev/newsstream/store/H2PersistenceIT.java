@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 1500, unit = TimeUnit.SECONDS) // two boots of a loaded machine
 class H2PersistenceIT extends PersistenceScenario {
 
-    static Path dataDir;
+    Path dataDir;
 
     @BeforeAll
-    static void freshDirectory() throws IOException {
+    void freshDirectory() throws IOException {
         dataDir = Build.workDir("h2-persistence").resolve("data");
         if (Files.exists(dataDir)) {
             try (Stream<Path> files = Files.walk(dataDir)) {
@@ -34,7 +34,7 @@ class H2PersistenceIT extends PersistenceScenario {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         stopFeeds();
     }
 

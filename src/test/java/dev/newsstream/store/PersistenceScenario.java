@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.TestInstance;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,12 @@ import java.util.stream.IntStream;
  *   stored validators, leaves the backing-off source alone and stores only the really new articles;
  *   retention removed exactly the old article and the one past the cap, and nothing else.</li>
  * </ol>
+ *
+ * <p>A class's fixture server, sources file and what its first life saw belong to its one instance
+ * ({@link TestInstance.Lifecycle#PER_CLASS}): started by the class's {@code @BeforeAll}, closed by its
+ * {@code @AfterAll}, nothing static that a test writes.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class PersistenceScenario {
 
     static final int MAX_PER_SOURCE = 6;
@@ -105,18 +111,18 @@ abstract class PersistenceScenario {
         };
     }
 
-    static FixtureFeedServer feeds;
-    static Path sourcesFile;
-    static int moving;
+    FixtureFeedServer feeds;
+    Path sourcesFile;
+    int moving;
 
     /** What the first life showed, for the second to be compared with. */
-    static final Map<String, Object> seen = new HashMap<>();
+    final Map<String, Object> seen = new HashMap<>();
 
     abstract Database database();
 
     abstract String name();
 
-    static void startFeeds(String name) throws IOException {
+    void startFeeds(String name) throws IOException {
         feeds = FixtureFeedServer.start();
         feeds.putFeed("/moving.xml", movingFeed(0));
         feeds.put("/broken.xml", 500, "text/plain", "down".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
@@ -144,7 +150,7 @@ abstract class PersistenceScenario {
         return FixtureFeedServer.rss("Moving", items);
     }
 
-    static void stopFeeds() {
+    void stopFeeds() {
         if (feeds != null) feeds.close();
     }
 

@@ -25,10 +25,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -40,19 +37,18 @@ import org.junit.jupiter.api.Timeout;
  * (as .ci/run, which installs them, sets it): then it fails.
  */
 @Timeout(value = 500, unit = TimeUnit.SECONDS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresPersistenceIT extends PersistenceScenario {
 
-    static PostgresCluster postgres;
+    PostgresCluster postgres;
 
     @BeforeAll
-    static void startPostgres() throws IOException {
+    void startPostgres() throws IOException {
         postgres = startPostgres("pg-persistence");
         startFeeds("pg-persistence");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         try {
             if (postgres != null) postgres.close();
         } finally {
@@ -71,7 +67,6 @@ class PostgresPersistenceIT extends PersistenceScenario {
     }
 
     @Test
-    @Order(1)
     void articlesFetchStateAndEventIdsSurviveARestartAndNothingIsLostWhilePostgresIsDown() throws Exception {
         firstLife();
         secondLife(this::postgresGoesAwayAndComesBack);
@@ -143,7 +138,6 @@ class PostgresPersistenceIT extends PersistenceScenario {
     }
 
     @Test
-    @Order(2)
     void aDatabaseThatIsDownAtStartFailsTheStartWithOneClearMessageWithoutThePassword() {
         postgres.stop();
         try {

@@ -40,16 +40,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 1200, unit = TimeUnit.SECONDS)
 class PostgresSlowWritesIT extends PersistenceScenario {
 
-    static PostgresCluster postgres;
+    PostgresCluster postgres;
 
     @BeforeAll
-    static void startPostgres() throws IOException {
+    void startPostgres() throws IOException {
         postgres = startPostgres("pg-slow");
         startFeeds("pg-slow");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         try {
             if (postgres != null) postgres.close();
         } finally {

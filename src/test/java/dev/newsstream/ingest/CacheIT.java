@@ -5,19 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.newsstream.testing.Wait.waitFor;
 
 import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.Http;
-import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,27 +26,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cache, the background refresh and the shared fetches, proven against a fixture server that
  * counts every request. Timings are small here (min-interval 3 s, fresh-for 6 s, back-off 1 s..4 s).
  */
-@ExtendWith(ArquillianExtension.class)
-class CacheIT {
+class CacheIT extends WarClient {
 
     static final Duration MIN_INTERVAL = ofSeconds(3);
     static final Duration FRESH_FOR = ofSeconds(6);
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -72,11 +65,6 @@ class CacheIT {
                 "newsstream.ingest.backoff-max", "4s",
                 "newsstream.fetch.min-interval", MIN_INTERVAL.toSeconds() + "s",
                 "newsstream.cache.fresh-for", FRESH_FOR.toSeconds() + "s"));
-    }
-
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
     }
 
     @BeforeEach
@@ -321,11 +309,6 @@ class CacheIT {
 
     private static Frame last(List<Frame> frames) {
         return frames.get(frames.size() - 1);
-    }
-
-    /** On loopback, whatever address the container reports: /debug/* answers only there without a token. */
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + base.getPort() + path);
     }
 
 }

@@ -12,10 +12,9 @@ import dev.newsstream.testing.Http;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Polite fetching against four fixture "hosts" (127.0.0.1-4, one port): at most two fetches per host in
@@ -39,8 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * streams answering backing-off and paused sources without the network, and the refresh stream reporting
  * every source. One server for all of it.
  */
-@ExtendWith(ArquillianExtension.class)
-class PoliteFetchingIT {
+class PoliteFetchingIT extends WarClient {
 
     static final String CROWDED = "127.0.0.2";
     static final String BUSY = "127.0.0.3";
@@ -48,10 +43,8 @@ class PoliteFetchingIT {
     static final int CROWD = 6;
     static final int TOTAL = CROWD + 4 + 3 + 2;
     static final Duration SPREAD = ofSeconds(6);
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.startOnHosts(4);
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -82,11 +75,6 @@ class PoliteFetchingIT {
                 "newsstream.fetch.host-pause-after", "2",
                 "newsstream.fetch.hint-max", "45m",
                 "newsstream.fetch.min-interval", "0s"));
-    }
-
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
     }
 
     @BeforeEach
@@ -240,10 +228,5 @@ class PoliteFetchingIT {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** On loopback, whatever address the container reports: /debug/* answers only there without a token. */
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + base.getPort() + path);
     }
 }

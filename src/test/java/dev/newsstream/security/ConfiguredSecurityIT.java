@@ -12,30 +12,28 @@ import dev.newsstream.testing.FixtureFeedServer.Item;
 import dev.newsstream.testing.RawHttp;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.Wait;
+import dev.newsstream.testing.WarClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -50,16 +48,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * the service; headless Chromium opens them (the browser part is skipped without Chromium, as in
  * BrowserIT, and required with {@code -Dnewsstream.it.requireBrowser=true}).
  */
-@ExtendWith(ArquillianExtension.class)
-class ConfiguredSecurityIT {
+class ConfiguredSecurityIT extends WarClient {
 
     static final String TOKEN = "t0ken-for-tests";
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
     static final HttpServer allowedSite = site();
     static final HttpServer otherSite = site();
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -203,10 +198,6 @@ class ConfiguredSecurityIT {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(ofSeconds(30)).scriptTimeout(ofSeconds(10));
         return driver;
-    }
-
-    private int port() {
-        return base.getPort();
     }
 
     static String origin(HttpServer site) {

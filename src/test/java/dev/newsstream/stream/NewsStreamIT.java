@@ -7,18 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.newsstream.testing.Wait.waitFor;
 
 import dev.newsstream.testing.Deployments;
 import dev.newsstream.testing.FixtureFeedServer;
 import dev.newsstream.testing.Http;
-import static dev.newsstream.testing.Wait.waitFor;
 import dev.newsstream.testing.SourcesJson;
 import dev.newsstream.testing.SseConnection;
 import dev.newsstream.testing.SseConnection.Frame;
+import dev.newsstream.testing.WarClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,20 +28,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The stream core, proven from outside: the built WAR on Payara Micro, real HTTP, and a fixture feed
  * server that serves good feeds, hostile ones, and feeds that never answer.
  */
-@ExtendWith(ArquillianExtension.class)
-class NewsStreamIT {
+class NewsStreamIT extends WarClient {
 
     static final int MAX_ACTIVE = 25;
     /** Fewer than the feed executor's 64 threads: this is about the stream side adding no serial cost. */
@@ -52,12 +48,10 @@ class NewsStreamIT {
     /** Four times the feed threads: a fetch that held a thread while it waited would need four rounds. */
     static final int MANY_SLOW_SOURCES = 4 * FEED_THREADS;
     static final Duration MANY_SLOW_DELAY = ofSeconds(4);
+    @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
     /** How often a stream writes to find clients that left; set here so the shared-fetch test can wait relative to it. */
     static final Duration HEARTBEAT = Duration.ofMillis(250);
-
-    @ArquillianResource
-    URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -102,11 +96,6 @@ class NewsStreamIT {
                 "newsstream.ingest.backoff-max", "1ms",
                 "newsstream.stream.heartbeat", HEARTBEAT.toMillis() + "ms",
                 "newsstream.stream.max-active", String.valueOf(MAX_ACTIVE)));
-    }
-
-    @AfterAll
-    static void stopFeeds() {
-        if (feeds != null) feeds.close();
     }
 
     @BeforeEach
@@ -476,11 +465,6 @@ class NewsStreamIT {
             assertEquals(200, response.statusCode(), path + ": " + response.body());
             assertEquals("UP", Http.json(response).getString("status"), path);
         }
-    }
-
-    /** On loopback, whatever address the container reports: /debug/* answers only there without a token. */
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + base.getPort() + path);
     }
 
     private void awaitActiveStreams(int expected, Duration timeout) throws InterruptedException {

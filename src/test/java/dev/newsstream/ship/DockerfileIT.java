@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +31,10 @@ class DockerfileIT {
     record Copy(List<String> sources, String destination) {
     }
 
-    static List<Instruction> dockerfile;
+    /** Read for each test (a small file): nothing static that a test writes. */
+    final List<Instruction> dockerfile;
 
-    @BeforeAll
-    static void read() throws IOException {
+    DockerfileIT() throws IOException {
         dockerfile = parse(Files.readString(Build.basedir().resolve("docker/Dockerfile")));
     }
 
@@ -120,7 +119,7 @@ class DockerfileIT {
         return instructions;
     }
 
-    static List<Copy> copies() {
+    List<Copy> copies() {
         List<Copy> copies = new ArrayList<>();
         for (String arguments : arguments("COPY")) {
             List<String> words = new ArrayList<>(List.of(arguments.split("\\s+")));
@@ -133,12 +132,12 @@ class DockerfileIT {
         return copies;
     }
 
-    static String destinationOf(String source) {
+    String destinationOf(String source) {
         return copies().stream().filter(c -> c.sources().contains(source)).map(Copy::destination).findFirst()
                 .orElseThrow(() -> new AssertionError("no COPY " + source));
     }
 
-    static Map<String, String> env() {
+    Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();
         Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)").matcher("");
         for (String arguments : arguments("ENV")) {
@@ -148,11 +147,11 @@ class DockerfileIT {
         return env;
     }
 
-    static List<String> arguments(String keyword) {
+    List<String> arguments(String keyword) {
         return dockerfile.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
     }
 
-    static String only(String keyword) {
+    String only(String keyword) {
         List<String> found = arguments(keyword);
         assertEquals(1, found.size(), "one " + keyword + " instruction: " + found);
         return found.get(0);

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -53,12 +54,13 @@ import org.junit.jupiter.api.Timeout;
  * </ol>
  */
 @Timeout(value = 1500, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // the fixture server and files are the one instance's: nothing static
 class SourcesIT {
 
     static final String TOKEN = "s3cret-operator";
-    static FixtureFeedServer feeds;
-    static Path work;
-    static Path sourcesFile;
+    FixtureFeedServer feeds;
+    Path work;
+    Path sourcesFile;
 
     /** What the first life served of what it kept (and dropped) of removed sources, for the second life to compare. */
     record Kept(int gamma, Map<String, String> zetaStories, List<String> initial, long resumeFrom, List<String> replayed,
@@ -66,7 +68,7 @@ class SourcesIT {
     }
 
     @BeforeAll
-    static void start() throws IOException {
+    void start() throws IOException {
         feeds = FixtureFeedServer.start();
         // titles no other fixture shares: their stories must not hang on an article that is dropped later
         feeds.putFeed("/kept/zeta.xml", FixtureFeedServer.rss("Zeta", List.of(
@@ -87,7 +89,7 @@ class SourcesIT {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (feeds != null) feeds.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.newsstream.ops;
 
+import static dev.newsstream.testing.Scenario.step;
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,9 +84,11 @@ class OperationsIT extends WarClient {
      * the first refresh, ready with data, down while the feed executor is saturated, ready again.
      */
     @Test
-    void readinessWaitsForTheFirstRefreshGoesDownWhileTheExecutorIsSaturatedAndComesBack() throws Exception {
-        readinessWaitsForTheFirstRefreshThenEveryCheckIsUpWithData();
-        aSaturatedExecutorMakesReadinessDownButNotLivenessAndDebugExecutorShowsWhere();
+    void readinessWaitsForTheFirstRefreshGoesDownWhileTheExecutorIsSaturatedAndComesBack() throws Throwable {
+        step("readiness waits for the first refresh, then every check is up with data",
+                this::readinessWaitsForTheFirstRefreshThenEveryCheckIsUpWithData);
+        step("a saturated executor makes readiness down but not liveness, and /debug/executor shows where",
+                this::aSaturatedExecutorMakesReadinessDownButNotLivenessAndDebugExecutorShowsWhere);
     }
 
     private void readinessWaitsForTheFirstRefreshThenEveryCheckIsUpWithData() throws Exception {

@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -51,8 +50,6 @@ class LiveIT extends WarClient {
     static final Instant NEWEST = Instant.parse("2026-11-20T12:00:00Z");
     @RegisterExtension
     static final FixtureFeedServer feeds = FixtureFeedServer.start();
-    /** Extra items in /live.xml so far: the live feed on the shared fixture server only grows, whatever the test order. */
-    static final AtomicInteger EXTRA = new AtomicInteger();
 
     // stories share this server (their configuration is the live tests'): two wires report the same earthquake in
     // their own words, far from the live feed's items in time and words
@@ -114,7 +111,7 @@ class LiveIT extends WarClient {
     void aLiveStreamStaysOpenAndPushesEachNewArticle() throws Exception {
         try (SseConnection stream = SseConnection.open(uri("/news/stream?category=live&live=true"))) {
             Frame complete = last(stream.eventsUntil("complete", ofSeconds(15)));
-            int extra = EXTRA.incrementAndGet();
+            int extra = feeds.nextItems("/live.xml", 0, 1); // the live feed's extra items are numbered from 1
             feeds.putFeed("/live.xml", feed(extra));
             refresh();
             Frame article = stream.nextEvent(ofSeconds(10));
@@ -131,7 +128,7 @@ class LiveIT extends WarClient {
         try (SseConnection first = SseConnection.open(uri("/news/stream?category=live&live=true"))) {
             lastId = last(first.eventsUntil("complete", ofSeconds(15))).id();
         }
-        int extra = EXTRA.addAndGet(3);
+        int extra = feeds.nextItems("/live.xml", 0, 3) + 2; // the last of three
         Set<String> missed = IntStream.rangeClosed(extra - 2, extra).mapToObj(i -> "Breaking " + i).collect(Collectors.toSet());
         feeds.putFeed("/live.xml", feed(extra));
         refresh();

@@ -102,6 +102,7 @@ public final class FixtureFeedServer implements AutoCloseable, AfterAllCallback 
     private final Map<String, Map<String, String>> lastHeaders = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastRequestAt = new ConcurrentHashMap<>();
     private final Map<String, Response> customRoutes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> numbering = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final AtomicInteger connectionIds = new AtomicInteger();
     private volatile boolean closed;
@@ -190,6 +191,15 @@ public final class FixtureFeedServer implements AutoCloseable, AfterAllCallback 
     /** {@code http://127.0.0.1:port} followed by {@code path} (which may carry a query). */
     public URI url(String path) {
         return URI.create("http://" + serverSocket.getInetAddress().getHostAddress() + ":" + port() + path);
+    }
+
+    /**
+     * Numbers for {@code count} new items of a feed a test class grows as it runs, after the {@code served} items
+     * the feed started with; returns the first. The numbering is the server's, as the feed is, so it lives exactly
+     * as long as what it numbers (JUnit makes a test instance per method; a static counter would outlive both).
+     */
+    public int nextItems(String feed, int served, int count) {
+        return numbering.computeIfAbsent(feed, f -> new AtomicInteger(served + 1)).getAndAdd(count);
     }
 
     /** Registered as an extension ({@code @RegisterExtension}): closed when its class is done. */

@@ -111,6 +111,11 @@ final class StalledScenario {
                 long rssWith = server.procStatus("VmRSS");
                 int heldAfterGc = server.activeStreams();
                 server.awaitActiveStreams(0, Duration.ofSeconds(120));
+                long heapReleased = server.heapUsedKbAfterGc(); // back to the start, or something still holds them
+                if (heapReleased > heapBefore * 2) {
+                    print("heap still held once every stalled client was released, biggest classes:\n```\n"
+                            + server.jcmd("GC.class_histogram").lines().limit(28).reduce("", (a, b) -> a + b + "\n") + "```");
+                }
                 for (Socket s : stalled) s.close();
                 Thread.sleep(12_000); // past the min-interval: round 2's streams fetch again, as round 1's did
 
@@ -145,6 +150,8 @@ final class StalledScenario {
                         + String.format(Locale.ROOT, "%.0f KiB each", pinnedTotal / 1024.0 / held), "");
                 table.row("heap per stalled client (after full GC, " + heldAfterGc + " still held)",
                         String.format(Locale.ROOT, "%.0f KiB", (double) (heapWith - heapBefore) / held), "<= 1.2 MiB");
+                table.row("heap once every stalled client was released (after full GC) / before they came",
+                        String.format(Locale.ROOT, "%,d / %,d kB", heapReleased, heapBefore), "back to before");
                 table.row("RSS per stalled client (heap pre-touched)",
                         String.format(Locale.ROOT, "%.0f KiB", (double) (rssWith - rssBefore) / held), "");
                 table.row("healthy client to complete: quiet p50 (5 runs)", ms(q.p50()) + " ms", "");

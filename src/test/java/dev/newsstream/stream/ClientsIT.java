@@ -281,6 +281,7 @@ class ClientsIT extends WarClient {
                     () -> "the client that reads nothing is let go: " + debugStreams());
             System.out.printf("a live client that stopped reading was let go %d ms after it opened%n",
                     (System.nanoTime() - opened) / 1_000_000);
+            assertServerLetGoOfTheSocket(stalled);
             assertTrue(stalled.readsToEnd(ofSeconds(30)), "the server closed the stalled client's connection");
         }
     }
@@ -312,6 +313,7 @@ class ClientsIT extends WarClient {
             Duration releasedAfter = Duration.ofNanos(System.nanoTime() - started);
             assertTrue(Http.getJson(uri("/debug/streams")).getJsonObject("streams").containsKey(healthyId),
                     "the healthy client is still connected");
+            assertServerLetGoOfTheSocket(stalled);
             assertTrue(stalled.readsToEnd(ofSeconds(30)), "the server closed the stalled client's connection");
             String metrics = Http.get(uri("/metrics"), "text/plain", ofSeconds(10)).body();
             assertTrue(metrics.lines().anyMatch(l -> l.contains("streams_closed") && l.contains("slow_client")
@@ -319,6 +321,17 @@ class ClientsIT extends WarClient {
             System.out.printf("stalled client: healthy got %d articles in %d ms; stalled let go %d ms after the flood%n",
                     flood, healthyTook.toMillis(), releasedAfter.toMillis());
         }
+    }
+
+    /**
+     * The server closed its socket although the client, still reading nothing, never took what was queued for it:
+     * a close that waited for the queue to go out would keep the connection, and every queued byte on the
+     * server's heap, for as long as the client holds its end.
+     */
+    private static void assertServerLetGoOfTheSocket(RawStream stalled) throws InterruptedException {
+        if (stalled.serverHoldsConnection() == null) return; // no /proc/net/tcp here: reading to the end must do
+        assertTrue(waitFor(() -> !stalled.serverHoldsConnection(), ofSeconds(10)),
+                "the server still holds the stalled client's connection open (its socket is ESTABLISHED)");
     }
 
     /** Counts the titles a frame carries: an article frame's one, or a source_complete's. */

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A stream request over a plain socket, for what {@code HttpClient} cannot do: connect from another
@@ -84,6 +85,31 @@ public final class RawStream implements AutoCloseable {
 
     public boolean ended() {
         return ended;
+    }
+
+    /**
+     * Whether the server still holds its end of this connection open, as the kernel's connection table
+     * ({@code /proc/net/tcp}, Linux) shows it: the server's socket towards this client is ESTABLISHED. Read
+     * without reading the stream, so a server that closes only once the client has taken what is queued (a
+     * graceful close) still shows as holding it. Null where the table cannot be read.
+     */
+    public Boolean serverHoldsConnection() {
+        // IPv4 in the table's byte order; an IPv6 socket lists it mapped (…FFFF0000 + these 8 digits) in tcp6
+        String serverEnd = String.format(":%04X", socket.getPort());
+        String clientEnd = String.format("%08X:%04X", Integer.reverseBytes(
+                java.nio.ByteBuffer.wrap(socket.getLocalAddress().getAddress()).getInt()), socket.getLocalPort());
+        try {
+            boolean held = false;
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                held |= java.nio.file.Files.readAllLines(java.nio.file.Path.of(table)).stream()
+                        .map(l -> l.trim().split("\\s+"))
+                        .anyMatch(f -> f.length > 3 && f[1].endsWith(serverEnd) && f[2].endsWith(clientEnd)
+                                && f[3].equals("01"));
+            }
+            return held;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Starts reading now (after stalling) and tells whether the server had closed the connection: EOF or reset in time. */

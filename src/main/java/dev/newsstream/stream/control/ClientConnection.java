@@ -100,7 +100,9 @@ public final class ClientConnection {
             Object connection = call(context, "getConnection");
             Object queue = call(connection, "getAsyncWriteQueue");
             Method queuedBytes = queue.getClass().getMethod("spaceInBytes");
-            Method closeSilently = connection.getClass().getMethod("closeSilently");
+            // not closeSilently(): that is Grizzly's graceful close, which waits until the queue has gone out,
+            // i.e. forever for a client that reads nothing, and keeps every queued byte on the heap meanwhile
+            Method closeSilently = connection.getClass().getMethod("terminateSilently");
             Method setMax = connection.getClass().getMethod("setMaxAsyncWriteQueueSize", int.class);
             SocketChannel channel = (SocketChannel) call(connection, "getChannel");
             if (sendBufferBytes > 0) channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);

@@ -37,7 +37,7 @@ class SseChannelObservedTest {
         final AtomicInteger closes = new AtomicInteger();
         volatile int sinkClosesBefore = -1; // how often the sink had been closed when the connection was
 
-        public void closeSilently() {
+        public void terminateSilently() {
             sinkClosesBefore = client.closes.get();
             closes.incrementAndGet();
         }
@@ -73,7 +73,7 @@ class SseChannelObservedTest {
                 Object.class, Object.class, Method.class, Method.class, int.class, String.class);
         c.setAccessible(true);
         return c.newInstance(grizzly, queue, WriteQueue.class.getMethod("spaceInBytes"),
-                GrizzlyConnection.class.getMethod("closeSilently"), SEND_BUFFER, null);
+                GrizzlyConnection.class.getMethod("terminateSilently"), SEND_BUFFER, null);
     }
 
     @AfterEach

@@ -23,6 +23,7 @@ final class ParkWatch {
     private final Map<String, Long> seen = new HashMap<>();
     private final List<Long> releaseAfterPark = new ArrayList<>();
     private int neverParked;
+    private final java.util.Set<String> unparked = new java.util.HashSet<>(); // seen parked, later listed unparked
     private volatile boolean running = true;
     private Thread thread;
 
@@ -51,6 +52,7 @@ final class ParkWatch {
                         seen.put(e.getKey(), now);
                         JsonObject view = e.getValue().asJsonObject();
                         if (view.getBoolean("parked", false)) parkedSince.putIfAbsent(e.getKey(), now);
+                        else if (parkedSince.containsKey(e.getKey())) unparked.add(e.getKey());
                     }
                     for (String id : List.copyOf(seen.keySet())) {
                         if (streams.containsKey(id)) continue;
@@ -75,6 +77,11 @@ final class ParkWatch {
 
     synchronized int released() {
         return releaseAfterPark.size();
+    }
+
+    /** Stalled clients seen parked and later, still held, not parked: their write deadline started over. */
+    synchronized int unparkedMeanwhile() {
+        return unparked.size();
     }
 
     synchronized int neverParked() {

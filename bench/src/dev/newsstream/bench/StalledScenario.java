@@ -172,7 +172,8 @@ final class StalledScenario {
                         : Stats.seconds(releasedNanos) + " s", "<= " + Stats.seconds(
                         WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s after each stalls");
                 table.row("each stalled client: first seen parked -> released, p50 / max (" + parks.released()
-                        + " seen parked, " + parks.neverParked() + " released unparked; polled every "
+                        + " seen parked, " + parks.unparkedMeanwhile() + " of them unparked meanwhile, " + parks.neverParked()
+                        + " released unparked; polled every "
                         + ParkWatch.EVERY.toMillis() + " ms)", parks.releaseAfterPark() == null ? "-"
                         : ms(parks.releaseAfterPark().p50()) + " / " + ms(parks.releaseAfterPark().max()) + " ms",
                         "<= " + Stats.seconds(WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s (+ the poll)");

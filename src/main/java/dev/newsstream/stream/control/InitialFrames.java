@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What a new stream is first told: the cache's snapshot of its category and the JSON of its
@@ -21,7 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A view is rebuilt when the store's version moves (a fetch recorded, arrivals numbered) or after
  * {@link #MAX_AGE_NANOS}, so {@code cache_age_seconds} and the freshness decision are never more than
- * five seconds behind the clock. The {@code initial} frame therefore names no stream: the stream id is in
+ * five seconds behind the clock. A request thread never waits for another's rebuild when the view it would
+ * get already holds every arrival up to its stream's own position: with fetches recorded many times a
+ * second (min-interval 0, thousands of streams) the version moves constantly, and every new stream
+ * rebuilding under the category's lock in turn held every HTTP thread for up to 12 s, {@code /health}
+ * included. Only a view older than the stream's position is waited for, and one build serves every stream
+ * that waited for it. The {@code initial} frame therefore names no stream: the stream id is in
  * the {@code X-Stream-ID} header and in every other frame. Each stream stamps it with its own position
  * in the arrival log, so resume and live delivery are exactly as without the sharing.
  */
@@ -49,24 +55,42 @@ public class InitialFrames {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicLong serialised = new AtomicLong();
 
-    /** One lock per category: streams opening together wait for the one building the view, not build it too. */
+    /** One builder per category at a time; the others take the view they can use, or wait for one they can. */
     private static final class Slot {
-        private View view;
+        private final ReentrantLock building = new ReentrantLock();
+        private volatile View view;
     }
 
-    public View view(String category, List<Source> sources) {
+    /** The view for a stream whose position in the arrival log is {@code position} (every arrival up to it must be in it). */
+    public View view(String category, List<Source> sources, long position) {
         // an unknown category has no sources and costs nothing to answer; not keeping it keeps the map
         // as small as the sources file, whatever categories clients make up
         if (sources.isEmpty()) return build(category, sources);
         Slot slot = slots.computeIfAbsent(category == null ? "" : category, c -> new Slot());
-        synchronized (slot) {
-            View current = slot.view;
-            if (current == null || current.version() != store.version()
-                    || System.nanoTime() - current.builtNanos() >= MAX_AGE_NANOS) {
-                slot.view = build(category, sources);
-            }
-            return slot.view;
+        View seen = slot.view;
+        boolean usable = usable(seen, position);
+        if (usable && seen.version() == store.version()) return seen;
+        if (usable) {
+            if (!slot.building.tryLock()) return seen; // being rebuilt: this one already holds the stream's arrivals
+        } else {
+            slot.building.lock();
         }
+        try {
+            View current = slot.view;
+            // a view built while this thread waited serves it, whatever the version did meanwhile
+            if (!usable(current, position) || current == seen && current.version() != store.version()) {
+                current = build(category, sources);
+                slot.view = current;
+            }
+            return current;
+        } finally {
+            slot.building.unlock();
+        }
+    }
+
+    /** Holds every arrival up to {@code position} and is young enough for its age and freshness to be told. */
+    private static boolean usable(View view, long position) {
+        return view != null && view.sequence() >= position && System.nanoTime() - view.builtNanos() < MAX_AGE_NANOS;
     }
 
     private View build(String category, List<Source> sources) {

@@ -96,7 +96,7 @@ public final class StreamSession {
     }
 
     private void begin(StreamRequest request) {
-        InitialFrames.View cache = services.initials().view(category, sources);
+        InitialFrames.View cache = services.initials().view(category, sources, position());
         OptionalLong resumeFrom = request.lastSequence();
         if (resumeFrom.isPresent() && store.canResumeFrom(resumeFrom.getAsLong())) {
             // what it missed, in order and at its own pace, up to the arrivals of the moment it reconnected

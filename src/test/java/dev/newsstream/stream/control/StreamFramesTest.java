@@ -3,6 +3,7 @@ package dev.newsstream.stream.control;
 import static dev.newsstream.stream.control.StreamSessionTest.article;
 import static dev.newsstream.stream.control.StreamSessionTest.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -25,6 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.lang.reflect.Field;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -72,8 +78,8 @@ class StreamFramesTest {
                 article(alpha, "a3", T.plusSeconds(2)));
         long last = memory.store().lastSequence();
 
-        InitialFrames.View first = initials.view("world", List.of(alpha, beta));
-        assertSame(first, initials.view("world", List.of(alpha, beta)), "same version: the same view");
+        InitialFrames.View first = initials.view("world", List.of(alpha, beta), memory.store().lastSequence());
+        assertSame(first, initials.view("world", List.of(alpha, beta), memory.store().lastSequence()), "same version: the same view");
         assertEquals(1, initials.serialised());
         assertEquals(last, first.sequence());
         assertEquals(memory.store().version(), first.version());
@@ -86,28 +92,85 @@ class StreamFramesTest {
         assertTrue(initial.getJsonArray("articles").getJsonObject(0).containsKey("story_id"),
                 "articles go out with their story");
 
-        InitialFrames.View all = initials.view(null, List.of(alpha, beta));
+        InitialFrames.View all = initials.view(null, List.of(alpha, beta), memory.store().lastSequence());
         assertNotSame(first, all, "each category its own view");
-        assertSame(all, initials.view("", List.of(alpha, beta)), "no category and a blank one are the same");
+        assertSame(all, initials.view("", List.of(alpha, beta), memory.store().lastSequence()), "no category and a blank one are the same");
         assertEquals(2, initials.serialised());
 
         memory.record(beta, Instant.now(), article(beta, "b1", T.plusSeconds(3)));
-        InitialFrames.View moved = initials.view("world", List.of(alpha, beta));
+        InitialFrames.View moved = initials.view("world", List.of(alpha, beta), memory.store().lastSequence());
         assertNotSame(first, moved, "a new version: built again");
         assertEquals(memory.store().lastSequence(), moved.sequence());
         assertEquals(3, initials.serialised());
     }
 
     @Test
+    void aStreamWhoseArrivalsAreInTheViewNeverWaitsForAnotherStreamsRebuild() throws Exception {
+        InitialFrames initials = initials();
+        List<Source> sources = List.of(alpha, beta);
+        memory.record(alpha, Instant.now(), article(alpha, "a1", T));
+        long position = memory.store().lastSequence();
+        InitialFrames.View first = initials.view("world", sources, position);
+        long version = memory.store().version();
+        memory.record(alpha, Instant.now()); // a fetch recorded, nothing new: the version moves, no arrival
+        assertNotEquals(version, memory.store().version());
+        assertEquals(position, memory.store().lastSequence());
+
+        ReentrantLock building = buildLockOf(initials, "world");
+        CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread rebuilder = new Thread(() -> { // another stream's rebuild in progress
+            building.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                building.unlock();
+            }
+        });
+        rebuilder.start();
+        try {
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            InitialFrames.View got = CompletableFuture.supplyAsync(() -> initials.view("world", sources, position))
+                    .get(10, TimeUnit.SECONDS);
+            assertSame(first, got, "the view it would get holds its arrivals: taken at once during the rebuild");
+
+            memory.record(beta, Instant.now(), article(beta, "b1", T.plusSeconds(5)));
+            long newer = memory.store().lastSequence();
+            CompletableFuture<InitialFrames.View> waiting =
+                    CompletableFuture.supplyAsync(() -> initials.view("world", sources, newer));
+            release.countDown();
+            InitialFrames.View built = waiting.get(10, TimeUnit.SECONDS);
+            assertTrue(built.sequence() >= newer, "a stream newer than the view gets one that holds its arrivals");
+            assertEquals(List.of("b1", "a1"), json(built.json()).getJsonArray("articles").stream()
+                    .map(v -> v.asJsonObject().getString("title")).toList());
+        } finally {
+            release.countDown();
+            rebuilder.join(10_000);
+        }
+    }
+
+    /** The category's build lock, as a rebuild in progress holds it. */
+    private static ReentrantLock buildLockOf(InitialFrames initials, String category) throws ReflectiveOperationException {
+        Field slots = InitialFrames.class.getDeclaredField("slots");
+        slots.setAccessible(true);
+        Object slot = ((java.util.Map<?, ?>) slots.get(initials)).get(category);
+        Field building = slot.getClass().getDeclaredField("building");
+        building.setAccessible(true);
+        return (ReentrantLock) building.get(slot);
+    }
+
+    @Test
     void anEmptyCacheHasNoInitialAndAnUnknownCategoryIsNotKept() {
         InitialFrames initials = initials();
-        InitialFrames.View empty = initials.view("world", List.of(alpha));
+        InitialFrames.View empty = initials.view("world", List.of(alpha), memory.store().lastSequence());
         assertNull(empty.json(), "nothing cached: no initial frame");
         assertEquals(0, initials.serialised());
-        assertSame(empty, initials.view("world", List.of(alpha)));
+        assertSame(empty, initials.view("world", List.of(alpha), memory.store().lastSequence()));
 
-        InitialFrames.View unknown = initials.view("made-up", List.of());
-        assertNotSame(unknown, initials.view("made-up", List.of()), "no sources: answered, never kept");
+        InitialFrames.View unknown = initials.view("made-up", List.of(), memory.store().lastSequence());
+        assertNotSame(unknown, initials.view("made-up", List.of(), memory.store().lastSequence()), "no sources: answered, never kept");
         assertEquals(0, unknown.snapshot().totalArticles());
     }
 

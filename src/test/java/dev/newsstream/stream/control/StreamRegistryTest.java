@@ -390,5 +390,13 @@ class StreamRegistryTest {
         String one = registry.newStreamId(), two = registry.newStreamId();
         assertNotEquals(one, two);
         assertEquals(one, UUID.fromString(one).toString());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            UUID id = UUID.fromString(registry.newStreamId());
+            assertEquals(4, id.version(), "a random (version 4) UUID");
+            assertEquals(2, id.variant(), "the IETF variant");
+            ids.add(id.toString());
+        }
+        assertEquals(10_000, ids.size());
     }
 }

@@ -38,7 +38,7 @@ public final class ClientConnection {
     private final Object connection;
     private final Object writeQueue;
     private final Method queuedBytes;
-    private final Method closeSilently;
+    private final Method terminate;
     private final int sendBuffer;
     private final String unobservable;
     private SocketChannel socket;
@@ -47,12 +47,12 @@ public final class ClientConnection {
     private int originalMax;
     private boolean goneAtOpen;
 
-    private ClientConnection(Object connection, Object writeQueue, Method queuedBytes, Method closeSilently,
+    private ClientConnection(Object connection, Object writeQueue, Method queuedBytes, Method terminate,
                              int sendBuffer, String unobservable) {
         this.connection = connection;
         this.writeQueue = writeQueue;
         this.queuedBytes = queuedBytes;
-        this.closeSilently = closeSilently;
+        this.terminate = terminate;
         this.sendBuffer = sendBuffer;
         this.unobservable = unobservable;
     }
@@ -102,14 +102,14 @@ public final class ClientConnection {
             Method queuedBytes = queue.getClass().getMethod("spaceInBytes");
             // not closeSilently(): that is Grizzly's graceful close, which waits until the queue has gone out,
             // i.e. forever for a client that reads nothing, and keeps every queued byte on the heap meanwhile
-            Method closeSilently = connection.getClass().getMethod("terminateSilently");
+            Method terminate = connection.getClass().getMethod("terminateSilently");
             Method setMax = connection.getClass().getMethod("setMaxAsyncWriteQueueSize", int.class);
             SocketChannel channel = (SocketChannel) call(connection, "getChannel");
             if (sendBufferBytes > 0) channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
             int effective = channel.getOption(StandardSocketOptions.SO_SNDBUF);
             int originalMax = (Integer) call(connection, "getMaxAsyncWriteQueueSize");
             setMax.invoke(connection, -1); // never block a write: the channel gates them by the queue's size
-            ClientConnection observed = new ClientConnection(connection, queue, queuedBytes, closeSilently, effective, null);
+            ClientConnection observed = new ClientConnection(connection, queue, queuedBytes, terminate, effective, null);
             observed.setMax = setMax;
             // under TLS the client may still send records (a key update) that must not be taken from the engine
             if (!request.isSecure()) observed.socket = channel;
@@ -221,7 +221,7 @@ public final class ClientConnection {
     public void close() {
         if (connection == null) return;
         try {
-            closeSilently.invoke(connection);
+            terminate.invoke(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "Closing the client's connection failed; the sink's close follows", e);
         }

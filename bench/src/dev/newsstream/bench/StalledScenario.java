@@ -171,12 +171,16 @@ final class StalledScenario {
                 table.row("last stalled client connected -> all released", releasedNanos < 0 ? "> 120 s"
                         : Stats.seconds(releasedNanos) + " s", "<= " + Stats.seconds(
                         WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s after each stalls");
-                table.row("each stalled client: first seen parked -> released, p50 / max (" + parks.released()
+                Stats atMost = parks.releasedAfterAtMost(), atLeast = parks.releasedAfterAtLeast(), gaps = parks.pollGaps();
+                table.row("each stalled client: parked -> released, p50 / p99 / max, on the server's clock (" + parks.released()
                         + " seen parked, " + parks.unparkedMeanwhile() + " of them unparked meanwhile, " + parks.neverParked()
-                        + " released unparked; polled every "
-                        + ParkWatch.EVERY.toMillis() + " ms)", parks.releaseAfterPark() == null ? "-"
-                        : ms(parks.releaseAfterPark().p50()) + " / " + ms(parks.releaseAfterPark().max()) + " ms",
-                        "<= " + Stats.seconds(WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s (+ the poll)");
+                        + " released unparked)", atMost == null ? "-"
+                        : "at least " + ms(atLeast.p50()) + " / " + ms(atLeast.p99()) + " / " + ms(atLeast.max())
+                        + " ms, at most " + ms(atMost.p50()) + " / " + ms(atMost.p99()) + " / " + ms(atMost.max()) + " ms",
+                        "<= " + Stats.seconds(WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s");
+                table.row("... /debug/streams answers apart (the release's uncertainty), p50 / max", gaps == null ? "-"
+                        : ms(gaps.p50()) + " / " + ms(gaps.max()) + " ms (polled every " + ParkWatch.EVERY.toMillis()
+                        + " ms after each answer)", "");
                 print(table.render());
                 print(String.format(Locale.ROOT, "heap after full GC %,d -> %,d kB; VmRSS %,d -> %,d kB", heapBefore, heapWith,
                         rssBefore, rssWith));

@@ -416,6 +416,12 @@ public final class SseChannel {
         return parkedSince != 0;
     }
 
+    /** For how long frames have waited for the client to read what the container holds (0 if they do not). */
+    public long parkedMillis(long nowNanos) {
+        long since = parkedSince;
+        return since == 0 ? 0 : Math.max(0, (nowNanos - since) / 1_000_000);
+    }
+
     public int queued() {
         return outbox.size();
     }

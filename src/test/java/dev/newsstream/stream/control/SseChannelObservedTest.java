@@ -124,8 +124,12 @@ class SseChannelObservedTest {
         queue.bytes = WINDOW;
         cut.sendJson("a", 1, "{}");
         Wait.until(cut::parked, PATIENCE, () -> "the channel never parked");
+        long parkedFor = cut.parkedMillis(System.nanoTime() + WRITE_TIMEOUT.toNanos());
+        assertTrue(parkedFor >= WRITE_TIMEOUT.toMillis() && parkedFor < WRITE_TIMEOUT.toMillis() + PATIENCE.toMillis(),
+                "parked since it found the container's queue full: " + parkedFor + " ms");
         cut.heartbeat(System.nanoTime() + WRITE_TIMEOUT.toNanos() + Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(1));
         assertTrue(cut.isClosed());
+        assertEquals(0, cut.parkedMillis(System.nanoTime()), "a channel let go waits for nothing");
         assertEquals(List.of("client too slow: took nothing for 5 s"), closeReasons);
         assertEquals(1, grizzly.closes.get(), "the TCP connection is closed, dropping what the container queued");
         assertEquals(1, client.closes.get(), "the sink is closed at once, not behind a writer task");

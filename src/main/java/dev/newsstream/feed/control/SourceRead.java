@@ -33,6 +33,7 @@ final class SourceRead extends CompletableFuture<SourceFetch> {
 
     private final FeedFetcher fetcher;
     private final FeedParser parser;
+    private final RepeatedAnswers repeated;
     private final ExecutorService parsers;
     private final Source source;
     private final Function<URI, ConditionalHeaders> validators;
@@ -51,10 +52,11 @@ final class SourceRead extends CompletableFuture<SourceFetch> {
     private int next;
     private volatile Future<?> stage;
 
-    SourceRead(FeedFetcher fetcher, FeedParser parser, ExecutorService parsers, Source source,
+    SourceRead(FeedFetcher fetcher, FeedParser parser, RepeatedAnswers repeated, ExecutorService parsers, Source source,
                Function<URI, ConditionalHeaders> validators, ReadProgress progress) {
         this.fetcher = fetcher;
         this.parser = parser;
+        this.repeated = repeated;
         this.parsers = parsers;
         this.source = source;
         this.validators = validators;
@@ -138,8 +140,10 @@ final class SourceRead extends CompletableFuture<SourceFetch> {
             return;
         }
         try {
-            ParsedFeed feed = parser.parse(outcome.body(), outcome.contentType(), outcome.url(), source, checkedAt);
-            hint = FeedHints.longer(hint, FeedHints.fromDocument(outcome.body()));
+            RepeatedAnswers.Parsed parsed = repeated.parse(parser, outcome.body(), outcome.contentType(), outcome.url(), source,
+                    checkedAt);
+            ParsedFeed feed = parsed.feed();
+            hint = FeedHints.longer(hint, parsed.hint());
             articles.addAll(feed.articles());
             feed.articles().stream().limit(SourceReader.SAMPLE_SIZE - sample.size()).forEach(sample::add);
             feed.problems().forEach(p -> warnings.add(prefix + FeedTextLimits.error(p)));

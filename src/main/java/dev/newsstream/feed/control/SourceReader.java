@@ -35,6 +35,8 @@ public class SourceReader {
     @Inject
     FeedParser parser;
 
+    private final RepeatedAnswers repeated = new RepeatedAnswers();
+
     /** Parses what each URL answered: a task per answer, so {@code cancel(true)} interrupts a running parse. */
     @Resource(lookup = "concurrent/newsstream/feeds")
     ExecutorService parsers;
@@ -48,7 +50,7 @@ public class SourceReader {
      */
     public CompletableFuture<SourceFetch> read(Source source, Function<URI, ConditionalHeaders> validators,
                                                ReadProgress progress) {
-        return new SourceRead(fetcher, parser, parsers, source, validators, progress).fetchNext();
+        return new SourceRead(fetcher, parser, repeated, parsers, source, validators, progress).fetchNext();
     }
 
     static UrlReport report(URI configured, FetchOutcome outcome, ParsedFeed feed, List<String> problems,

@@ -53,11 +53,28 @@ final class HealthProbe {
 
     /** Probes back to back on a thread of its own until {@link #stop()}. */
     void start() {
+        start(Duration.ZERO);
+    }
+
+    /**
+     * Probes on a thread of its own until {@link #stop()}, pausing {@code pause} after each answer: back to back,
+     * the probe is itself a load (hundreds of requests a second) on the server it measures.
+     */
+    void start(Duration pause) {
         samples.clear();
         errors = 0;
         running = true;
         thread = new Thread(() -> {
-            while (running) samples.add(once());
+            while (running) {
+                samples.add(once());
+                if (!pause.isZero()) {
+                    try {
+                        Thread.sleep(pause.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
         }, "health-prober");
         thread.setDaemon(true);
         thread.start();

@@ -62,11 +62,12 @@ final class ParkWatch {
                     for (Map.Entry<String, JsonValue> e : streams.entrySet()) {
                         JsonObject view = e.getValue().asJsonObject();
                         lastListed.put(e.getKey(), takenAt);
-                        if (view.getBoolean("parked", false)) {
+                        // parked_ms 0: it parked while the answer was being made, after taken_at_ms; the next says when
+                        if (view.getBoolean("parked", false) && view.getJsonNumber("parked_ms").longValue() > 0) {
                             // the latest park: a client that took something meanwhile started its deadline over
                             Long before = parkedAt.put(e.getKey(), takenAt - view.getJsonNumber("parked_ms").longValue());
                             if (before != null && Math.abs(before - parkedAt.get(e.getKey())) > 2) unparked.add(e.getKey());
-                        } else if (parkedAt.containsKey(e.getKey())) {
+                        } else if (!view.getBoolean("parked", false) && parkedAt.containsKey(e.getKey())) {
                             unparked.add(e.getKey());
                         }
                     }

@@ -44,6 +44,8 @@ final class StalledScenario {
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10); // the default
     static final Duration HEARTBEAT = Duration.ofMillis(250);     // the default
     static final String STREAM = "/news/stream?category=many&use_cache=false&live=true";
+    /** Between two probes of /health/live while the stalled clients are held: ~100 a second, not back to back. */
+    static final Duration PROBE_PAUSE = Duration.ofMillis(10);
     /** The stalled clients pin up to ~1 MiB each by design: 2,000 of them need more than the usual 1 GiB. */
     static final String JAVA_OPTS = System.getProperty("bench.stalled.javaOpts",
             "-Xmx3g -XX:+ExitOnOutOfMemoryError"); // not pre-touched: 3 GiB of it slows the start on a busy machine
@@ -124,7 +126,7 @@ final class StalledScenario {
 
                 // round 2, timing: the same clients again, with no forced GC
                 HealthProbe probe = new HealthProbe(server, "/health/live");
-                probe.start();
+                probe.start(PROBE_PAUSE);
                 ParkWatch parks = new ParkWatch(server);
                 parks.start();
                 stalled.clear();
@@ -166,8 +168,8 @@ final class StalledScenario {
                 table.row("healthy runs without complete (counted as 60 s)", HEALTHY_FAILURES.isEmpty() ? "0"
                         : HEALTHY_FAILURES.size() + ": " + HEALTHY_FAILURES, "0");
                 table.row("/health/live idle p50 / p99", ms(idleHealth.p50()) + " / " + ms(idleHealth.p99()) + " ms", "");
-                table.row("/health/live meanwhile p50 / p99 / max (" + health.count() + " requests, " + probe.errors()
-                        + " errors)", ms(health.p50()) + " / " + ms(health.p99()) + " / " + ms(health.max()) + " ms", "");
+                table.row("/health/live meanwhile p50 / p99 / max (" + health.count() + " requests " + PROBE_PAUSE.toMillis()
+                        + " ms apart, " + probe.errors() + " errors)", ms(health.p50()) + " / " + ms(health.p99()) + " / " + ms(health.max()) + " ms", "");
                 table.row("last stalled client connected -> all released", releasedNanos < 0 ? "> 120 s"
                         : Stats.seconds(releasedNanos) + " s", "<= " + Stats.seconds(
                         WRITE_TIMEOUT.plus(HEARTBEAT.multipliedBy(2)).toNanos()) + " s after each stalls");

@@ -7,7 +7,7 @@
 #
 # Environment:
 #   BENCH_SERVER_JAVA_OPTS  the server's JAVA_OPTS   (default: -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError)
-#   BENCH_STALLED_JAVA_OPTS the stalled scenario's server JAVA_OPTS (default: -Xmx3g -XX:+ExitOnOutOfMemoryError)
+#   BENCH_STALLED_JAVA_OPTS the stalled scenario's server JAVA_OPTS (default: -Xms3g -Xmx3g -XX:+ExitOnOutOfMemoryError)
 #   BENCH_JAVA_OPTS         extra options for the benchmark JVM, e.g. -Dbench.fanout.sizes=1000
 #   BENCH_SKIP_BUILD=1      reuse target/ as it is (after a first full run)
 set -euo pipefail
